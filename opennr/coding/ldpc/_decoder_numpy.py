@@ -1,0 +1,147 @@
+"""Plain-NumPy twins of the LDPC decoder kernels (private; slow, for tests).
+
+One code block at a time, the circulants handled with explicit index vectors. The min-sum twin
+performs the same float32 operations in the same order as the Numba kernel, so both give
+identical results; the sum-product twins use float64 ``log1p``/``exp`` box-plus and agree with
+the kernels to a tolerance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from opennr.coding.ldpc._decoder_kernels import ALG_NMS, ALG_SPA
+
+__all__ = ["layered_decode_numpy", "flooding_decode_numpy"]
+
+
+def _boxplus64(a, b):
+    a = a.astype(np.float64)
+    b = b.astype(np.float64)
+    m = np.minimum(np.abs(a), np.abs(b)) * np.where((a < 0) != (b < 0), -1.0, 1.0)
+    return m + np.log1p(np.exp(-np.abs(a + b))) - np.log1p(np.exp(-np.abs(a - b)))
+
+
+def _spa_extrinsic(t, clip):
+    """Box-plus of all other rows of ``t`` [d, Z], for each row, clipped, as float32."""
+    d = t.shape[0]
+    fw = [t[0].astype(np.float64)]
+    for j in range(1, d):
+        fw.append(_boxplus64(fw[-1], t[j]))
+    bw = [t[d - 1].astype(np.float64)]
+    for j in range(d - 2, -1, -1):
+        bw.insert(0, _boxplus64(bw[0], t[j]))
+    ext = np.empty(t.shape, np.float64)
+    ext[0] = bw[1]
+    ext[d - 1] = fw[d - 2]
+    for j in range(1, d - 1):
+        ext[j] = _boxplus64(fw[j - 1], bw[j + 1])
+    return np.clip(ext, -clip, clip).astype(np.float32)
+
+
+def _minsum_extrinsic(t, algo, scaling, offset, clip):
+    """Normalised/offset min-sum messages of one row, float32 ops as in the kernel."""
+    a = np.abs(t)
+    im = np.argmin(a, axis=0)
+    m1 = a.min(axis=0)
+    a2 = a.copy()
+    a2[im, np.arange(t.shape[1])] = np.inf
+    m2 = a2.min(axis=0)
+    if algo == ALG_NMS:
+        m1 = np.minimum(m1 * scaling, clip)
+        m2 = np.minimum(m2 * scaling, clip)
+    else:
+        m1 = np.minimum(np.maximum(m1 - offset, np.float32(0)), clip)
+        m2 = np.minimum(np.maximum(m2 - offset, np.float32(0)), clip)
+    sg = np.prod(np.where(t < 0, np.float32(-1), np.float32(1)), axis=0).astype(np.float32)
+    mag = np.where(np.arange(t.shape[0])[:, None] == im[None, :], m2, m1)
+    s = np.where(t >= 0, sg, -sg)
+    return (s * mag).astype(np.float32)
+
+
+def _gather_index(shifts, z):
+    return (np.arange(z)[None, :] + shifts[:, None]) % z
+
+
+def _syndrome_ok(app, cols, idx, row_starts):
+    hd = (app < 0).astype(np.uint8)
+    for i in range(len(row_starts) - 1):
+        es = slice(row_starts[i], row_starts[i + 1])
+        if np.bitwise_xor.reduce(hd[cols[es][:, None], idx[es]], axis=0).any():
+            return False
+    return True
+
+
+def _finish(app, kb, z):
+    return (app[:kb] < 0).astype(np.uint8).reshape(kb * z), app[:kb].reshape(kb * z).copy()
+
+
+def layered_decode_numpy(
+    llr, cols, shifts, row_starts, num_cols, kb, z, algo, max_iter, early_stop,
+    scaling, offset, clip,
+):
+    """Twin of ``layered_decode``; returns ``(bits, iterations, parity_ok, app_llr)``."""
+    nb = llr.shape[0]
+    idx = _gather_index(np.asarray(shifts), z)
+    cols = np.asarray(cols)
+    bits = np.zeros((nb, kb * z), np.uint8)
+    post = np.zeros((nb, kb * z), np.float32)
+    iters = np.zeros(nb, np.int32)
+    oks = np.zeros(nb, bool)
+    scaling, offset, clip = np.float32(scaling), np.float32(offset), np.float32(clip)
+    for b in range(nb):
+        app = np.zeros((num_cols, z), np.float32)
+        app[2:] = llr[b].reshape(num_cols - 2, z)
+        msg = np.zeros((len(cols), z), np.float32)
+        for it in range(1, max_iter + 1):
+            for i in range(len(row_starts) - 1):
+                es = slice(row_starts[i], row_starts[i + 1])
+                ci, ii = cols[es][:, None], idx[es]
+                t = app[ci, ii] - msg[es]
+                if algo == ALG_SPA:
+                    r = _spa_extrinsic(t, clip)
+                else:
+                    r = _minsum_extrinsic(t, algo, scaling, offset, clip)
+                msg[es] = r
+                app[ci, ii] = t + r
+            ok = _syndrome_ok(app, cols, idx, row_starts) if (early_stop or it == max_iter) else False
+            if ok or it == max_iter:
+                bits[b], post[b] = _finish(app, kb, z)
+                iters[b], oks[b] = it, ok
+                break
+    return bits, iters, oks, post
+
+
+def flooding_decode_numpy(
+    llr, cols, shifts, row_starts, num_cols, kb, z, max_iter, early_stop, clip
+):
+    """Twin of ``flooding_decode``; returns ``(bits, iterations, parity_ok, app_llr)``."""
+    nb = llr.shape[0]
+    idx = _gather_index(np.asarray(shifts), z)
+    cols = np.asarray(cols)
+    bits = np.zeros((nb, kb * z), np.uint8)
+    post = np.zeros((nb, kb * z), np.float32)
+    iters = np.zeros(nb, np.int32)
+    oks = np.zeros(nb, bool)
+    clip = np.float32(clip)
+    for b in range(nb):
+        chan = np.zeros((num_cols, z), np.float32)
+        chan[2:] = llr[b].reshape(num_cols - 2, z)
+        app = chan.copy()
+        msg = np.zeros((len(cols), z), np.float32)
+        for it in range(1, max_iter + 1):
+            new = chan.copy()
+            for i in range(len(row_starts) - 1):
+                es = slice(row_starts[i], row_starts[i + 1])
+                ci, ii = cols[es][:, None], idx[es]
+                r = _spa_extrinsic(app[ci, ii] - msg[es], clip)
+                msg[es] = r
+                for j in range(r.shape[0]):
+                    new[ci[j, 0], ii[j]] += r[j]
+            app = new
+            ok = _syndrome_ok(app, cols, idx, row_starts) if (early_stop or it == max_iter) else False
+            if ok or it == max_iter:
+                bits[b], post[b] = _finish(app, kb, z)
+                iters[b], oks[b] = it, ok
+                break
+    return bits, iters, oks, post
