@@ -173,7 +173,7 @@ def _check_index(index, table: str) -> int:
 
 
 def mcs_modulation_order(index: int, table: str = "qam64", *, q: int = 2) -> int:
-    """TS 38.214 §5.1.3.1 / §6.1.4.1: modulation order ``Q_m`` of ``I_MCS``, reserved rows included.
+    """TS 38.214 §5.1.3.1 / §6.1.4.1: modulation order ``Q_m`` of any ``I_MCS``, reserved too.
 
     For a reserved index (a retransmission), the table gives only ``Q_m``; the code rate is that of
     the initial transmission.
@@ -202,7 +202,7 @@ def mcs_modulation_order(index: int, table: str = "qam64", *, q: int = 2) -> int
 
 
 def mcs_entry(index: int, table: str = "qam64", *, q: int = 2) -> McsEntry:
-    """TS 38.214 §5.1.3.1 / §6.1.4.1: ``Q_m``, target code rate and spectral efficiency of ``I_MCS``.
+    """TS 38.214 §5.1.3.1 / §6.1.4.1: ``Q_m``, target code rate ``R`` and efficiency of ``I_MCS``.
 
     Parameters
     ----------
