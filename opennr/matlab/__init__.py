@@ -1,1 +1,61 @@
-"""."""
+"""MATLAB 5G Toolbox compatible layer: the coding and TBS functions under MathWorks' names.
+
+Thin wrappers over the native API that keep MATLAB's names, argument order, defaults, name-value
+pairs (as keyword arguments), output order (a tuple), struct field names (:class:`MatlabStruct`)
+and conventions: ``(K, C)`` matrices with one code block per column, column vectors as 1-D arrays,
+filler bits as ``-1``, ``+Inf`` soft bits at filler positions after rate recovery. The table of
+functions, with the native function behind each, is in ``docs/matlab.md``.
+
+=========================== ========================================= ======================
+MATLAB                      opennr.matlab                             TS clause
+=========================== ========================================= ======================
+``nrCRCEncode``             :func:`nrCRCEncode`                       38.212 §5.1
+``nrCRCDecode``             :func:`nrCRCDecode`                       38.212 §5.1
+``nrCodeBlockSegmentLDPC``  :func:`nrCodeBlockSegmentLDPC`            38.212 §5.2.2
+``nrCodeBlockDesegmentLDPC`` :func:`nrCodeBlockDesegmentLDPC`         38.212 §5.2.2
+``nrLDPCEncode``            :func:`nrLDPCEncode`                      38.212 §5.3.2
+``nrLDPCDecode``            :func:`nrLDPCDecode`                      38.212 §5.3.2
+``nrRateMatchLDPC``         :func:`nrRateMatchLDPC`                   38.212 §5.4.2, §5.5
+``nrRateRecoverLDPC``       :func:`nrRateRecoverLDPC`                 38.212 §5.4.2, §5.5
+``nrDLSCHInfo``             :func:`nrDLSCHInfo`                       38.212 §7.2
+``nrTBS``                   :func:`nrTBS`                             38.214 §5.1.3.2
+=========================== ========================================= ======================
+
+Examples
+--------
+>>> import numpy as np
+>>> from opennr.matlab import nrDLSCHInfo, nrCRCEncode, nrCodeBlockSegmentLDPC
+>>> info = nrDLSCHInfo(1000, 0.5)
+>>> tb = np.random.default_rng(1).integers(0, 2, 1000)
+>>> cbs = nrCodeBlockSegmentLDPC(nrCRCEncode(tb, info.CRC), info.BGN)
+>>> cbs.shape == (info.K, info.C)
+True
+"""
+
+from opennr.matlab._struct import MatlabStruct
+from opennr.matlab.coding import (
+    nrCodeBlockDesegmentLDPC,
+    nrCodeBlockSegmentLDPC,
+    nrCRCDecode,
+    nrCRCEncode,
+    nrDLSCHInfo,
+    nrLDPCDecode,
+    nrLDPCEncode,
+    nrRateMatchLDPC,
+    nrRateRecoverLDPC,
+)
+from opennr.matlab.scheduling import nrTBS
+
+__all__ = [
+    "MatlabStruct",
+    "nrCRCEncode",
+    "nrCRCDecode",
+    "nrCodeBlockSegmentLDPC",
+    "nrCodeBlockDesegmentLDPC",
+    "nrLDPCEncode",
+    "nrLDPCDecode",
+    "nrRateMatchLDPC",
+    "nrRateRecoverLDPC",
+    "nrDLSCHInfo",
+    "nrTBS",
+]
