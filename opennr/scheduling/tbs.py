@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from functools import cache
 from numbers import Real
 
+import numpy as np
+
 from opennr._data import read_csv_rows
 from opennr._validation import check_choice, check_int
 
@@ -226,7 +228,9 @@ def transport_block_sizes(
     >>> transport_block_sizes([2, 6], 8, 106, 100, [0.3701, 0.4277])
     (31240, 108552)
     """
-    if isinstance(modulation_orders, int | str) or not isinstance(modulation_orders, Sequence):
+    if isinstance(modulation_orders, np.ndarray):
+        modulation_orders = tuple(modulation_orders.reshape(-1).tolist())
+    elif isinstance(modulation_orders, str) or not isinstance(modulation_orders, Sequence):
         modulation_orders = (modulation_orders,)
     ncw = len(modulation_orders)
     if ncw not in (1, 2):
@@ -234,10 +238,10 @@ def transport_block_sizes(
             f"modulation_orders must give 1 or 2 codewords, got {ncw} "
             f"({_CLAUSE}; TS 38.211 §7.3.1.3)"
         )
-    if isinstance(target_code_rates, Real):
+    if isinstance(target_code_rates, Real) or np.ndim(target_code_rates) == 0:
         rates = (target_code_rates,) * ncw
     else:
-        rates = tuple(target_code_rates)
+        rates = tuple(np.asarray(target_code_rates).reshape(-1).tolist())
         if len(rates) != ncw:
             raise ValueError(
                 f"target_code_rates must have one value per codeword ({ncw}), got {len(rates)}"

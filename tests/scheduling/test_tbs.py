@@ -259,3 +259,10 @@ def test_bad_codeword_inputs():
     with pytest.raises(ValueError, match=r"num_layers must be in \[2, 8\]"):
         transport_block_sizes([2, 4], 1, 10, 120, 0.5)
     assert transport_block_sizes(4, 2, 10, 120, 0.5) == (transport_block_size(4, 2, 10, 120, 0.5),)
+    # NumPy arrays work as sequences
+    assert transport_block_sizes(np.array([2, 6]), 8, 106, 100, np.array([0.3701, 0.4277])) == (
+        31240,
+        108552,
+    )
+    with pytest.raises(TypeError, match="modulation_order"):
+        transport_block_sizes(["QPSK"], 1, 10, 120, 0.5)
