@@ -23,6 +23,7 @@ import numpy as np
 from opennr._validation import as_bits, as_llrs, check_choice, check_int, check_last_axis
 from opennr.coding.ldpc._rate_matching_kernels import gather_kernel, scatter_add_kernel
 from opennr.coding.ldpc.base_graph import base_graph
+from opennr.coding.ldpc.encoder import _encode_2d
 
 __all__ = [
     "FILLER_LLR",
@@ -33,6 +34,7 @@ __all__ = [
     "rate_match_index_map",
     "ldpc_rate_match",
     "ldpc_rate_recover",
+    "ldpc_encode_rate_match",
 ]
 
 _CLAUSE = "TS 38.212 §5.4.2.1"
@@ -309,6 +311,47 @@ def ldpc_rate_match(
     d2 = np.ascontiguousarray(d.reshape(-1, g.n))
     out = np.empty((d2.shape[0], e), dtype=np.uint8)
     gather_kernel(d2, idx, out)
+    return out.reshape(batch + (e,))
+
+
+def ldpc_encode_rate_match(
+    c, e: int, rv: int, qm: int, *, bg: int, z: int, n_filler: int, n_cb: int | None = None
+) -> np.ndarray:
+    """TS 38.212 §5.3.2 + §5.4.2: LDPC encoding and rate matching in one pass, ``[..., K] -> [..., E]``.
+
+    Same result as ``ldpc_rate_match(ldpc_encode(c, bg, z), e, rv, qm, ...)``, but only the
+    parity columns that the bit selection reads are computed (at high code rates and ``rv = 0``
+    most extension rows of ``H`` are skipped).
+
+    Parameters
+    ----------
+    c : array_like of uint8, shape [..., K]
+        Code blocks with filler bits as 0 (:func:`opennr.coding.segmentation.segment`).
+    e, rv, qm, bg, z, n_filler, n_cb
+        As in :func:`ldpc_rate_match`.
+
+    Returns
+    -------
+    numpy.ndarray of uint8, shape [..., E]
+
+    Examples
+    --------
+    >>> from opennr.coding.ldpc.encoder import ldpc_encode
+    >>> c = np.random.default_rng(0).integers(0, 2, (3, 100), dtype=np.uint8)
+    >>> f = ldpc_encode_rate_match(c, 240, 0, 4, bg=2, z=10, n_filler=0)
+    >>> bool((f == ldpc_rate_match(ldpc_encode(c, 2, 10), 240, 0, 4, bg=2, z=10, n_filler=0)).all())
+    True
+    """
+    e, rv, qm, bg, z, n_filler, n_cb, g = _check_common(e, rv, qm, bg, z, n_filler, n_cb)
+    c = as_bits(c, "c", "TS 38.212 §5.3.2")
+    check_last_axis(c, "c", g.k, "TS 38.212 §5.3.2")
+    batch = c.shape[:-1]
+    idx = _index_map(e, rv, qm, bg, z, n_filler, n_cb)
+    c2 = np.ascontiguousarray(c.reshape(-1, g.k))
+    n_out = int(idx.max()) + 1 if e else 1
+    d = np.ascontiguousarray(_encode_2d(c2, bg, z, n_out))
+    out = np.empty((c2.shape[0], e), dtype=np.uint8)
+    gather_kernel(d, idx, out)
     return out.reshape(batch + (e,))
 
 

@@ -14,6 +14,7 @@ from opennr.coding.ldpc.rate_matching import (
     FILLER_LLR,
     MODULATION_ORDERS,
     circular_buffer_size,
+    ldpc_encode_rate_match,
     ldpc_rate_match,
     ldpc_rate_recover,
     rate_match_index_map,
@@ -65,6 +66,29 @@ def test_circular_buffer_size():
     assert circular_buffer_size(1000, c=1, tbs_lbrm=10**6) == 1000
     # exact integer N_ref must not be hurt by float rounding
     assert circular_buffer_size(10**6, c=3, tbs_lbrm=2 * 3 * 12345) == 3 * 3 * 12345 // 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    bg=st.sampled_from([1, 2]),
+    z=st.sampled_from(LIFTING_SIZES),
+    rv=st.integers(0, 3),
+    qm=st.sampled_from(MODULATION_ORDERS),
+    e_frac=st.floats(0.0, 1.5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_fused_encode_rate_match_equals_two_steps(bg, z, rv, qm, e_frac, seed):
+    from opennr.coding.ldpc.encoder import ldpc_encode
+
+    g = base_graph(bg, z)
+    n_filler = z
+    e = int(e_frac * g.n) // qm * qm
+    c = np.random.default_rng(seed).integers(0, 2, (2, g.k), dtype=np.uint8)
+    c[:, g.k - n_filler :] = 0
+    kw = dict(bg=bg, z=z, n_filler=n_filler)
+    np.testing.assert_array_equal(
+        ldpc_encode_rate_match(c, e, rv, qm, **kw), ldpc_rate_match(ldpc_encode(c, bg, z), e, rv, qm, **kw)
+    )
 
 
 def test_rate_match_lengths():
