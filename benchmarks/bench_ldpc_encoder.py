@@ -79,7 +79,8 @@ def main() -> None:
     rng = np.random.default_rng(1)
     for name, w in WORKLOADS.items():
         ours, fused = bench_opennr(**w, repeats=args.repeats, rng=rng)
-        print(f"{name} (BG{w['bg']}, K'={w['k_prime']}, E={w['e']}, Qm={w['qm']}, batch {w['batch']}):")
+        print(f"{name} (BG{w['bg']}, K'={w['k_prime']}, E={w['e']}, Qm={w['qm']}, "
+              f"batch {w['batch']}):")
         print(f"  OpenNR encode+rate-match: {ours:8.1f} Mbit/s (information bits, 1 thread)")
         print(f"  OpenNR fused (ldpc_encode_rate_match): {fused:8.1f} Mbit/s")
         theirs = None if args.no_sionna else bench_sionna(**w, repeats=args.repeats, rng=rng)

@@ -184,7 +184,7 @@ def _segmentation_info(b: int, bg: int) -> SegmentationInfo:
 
 
 def segment(bits, bg: int) -> np.ndarray:
-    """TS 38.212 §5.2.2: split ``B`` bits into ``C`` code blocks of ``K`` bits, ``[..., B] -> [..., C, K]``.
+    """TS 38.212 §5.2.2: code-block segmentation, ``[..., B] -> [..., C, K]``.
 
     Block ``r`` holds bits ``r (K' - L) .. (r + 1)(K' - L) - 1`` of the input, then (when
     ``C > 1``) their CRC24B, then ``F`` filler bits set to 0.

@@ -41,7 +41,7 @@ def test_bad_inputs():
 @pytest.mark.reference
 @pytest.mark.parametrize("case", range(8))
 def test_matlab_ulsch_chain(reference_dir, case):
-    """TB CRC + segmentation + LDPC + rate matching (rv 0, no LBRM) + concatenation (§6.2, MATLAB)."""
+    """TB CRC + segmentation + LDPC + rate matching (rv 0, no LBRM) + concatenation (§6.2)."""
     crc = pytest.importorskip("opennr.coding.crc")
     ref = np.load(reference_dir / "sionna" / "tb_encoder" / f"tb_testcase_{case}.npz")
     u = ref["u_ref"].ravel().astype(np.uint8)

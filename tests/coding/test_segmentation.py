@@ -106,10 +106,11 @@ def test_matlab_segmentation_vectors(reference_dir):
 
 def test_cb_crc_is_crc24b_and_fillers_are_zero(rng):
     pytest.importorskip("opennr.coding.crc")
-    b = 3 * (3840 - 24) - 24 * 0  # BG2, C = 3 exactly
+    b = 10002  # BG2: C = 3, K' = 3358, Z = 352, K = 3520, F = 162
     bits = rng.integers(0, 2, (2, b), dtype=np.uint8)
     blocks = segment(bits, 2)
     info = segmentation_info(b, 2)
+    assert (info.c, info.k_prime, info.z_c, info.n_filler) == (3, 3358, 352, 162)
     assert blocks.shape == (2, info.c, info.k)
     n_data = info.k_prime - 24
     for i in range(2):

@@ -1,4 +1,6 @@
-"""Numba kernels of LDPC rate matching and recovery (TS 38.212 §5.4.2); wrapper: ``rate_matching.py``.
+"""Numba kernels of LDPC rate matching and recovery (TS 38.212 §5.4.2).
+
+The public wrappers are in ``rate_matching.py``.
 
 Both directions use the same index map ``idx [E]``: output bit ``k`` (after bit interleaving) is
 circular-buffer bit ``d[idx[k]]``.
@@ -22,7 +24,10 @@ def gather_kernel(d, idx, out):
 
 @njit(cache=True)
 def scatter_add_kernel(llr, idx, buf):
-    """``buf[b, idx[k]] += llr[b, k]`` for ``llr`` [B, E], ``idx`` [E], ``buf`` [B, N] (repeats add up)."""
+    """``buf[b, idx[k]] += llr[b, k]`` for ``llr`` [B, E], ``idx`` [E], ``buf`` [B, N].
+
+    Repeated positions add up.
+    """
     e = idx.shape[0]
     for b in range(llr.shape[0]):
         lb = llr[b]

@@ -48,7 +48,9 @@ _K0_COEF = {1: (0, 17, 33, 56), 2: (0, 13, 25, 43)}
 _K0_COLS = {1: 66, 2: 50}
 
 
-def circular_buffer_size(n: int, *, c: int, tbs_lbrm: int | None = None, r_lbrm=Fraction(2, 3)) -> int:
+def circular_buffer_size(
+    n: int, *, c: int, tbs_lbrm: int | None = None, r_lbrm=Fraction(2, 3)
+) -> int:
     """TS 38.212 §5.4.2.1: circular-buffer length ``N_cb`` of one code block.
 
     ``N_cb = N`` without limited-buffer rate matching (``I_LBRM = 0``, ``tbs_lbrm=None``);
@@ -317,7 +319,7 @@ def ldpc_rate_match(
 def ldpc_encode_rate_match(
     c, e: int, rv: int, qm: int, *, bg: int, z: int, n_filler: int, n_cb: int | None = None
 ) -> np.ndarray:
-    """TS 38.212 §5.3.2 + §5.4.2: LDPC encoding and rate matching in one pass, ``[..., K] -> [..., E]``.
+    """TS 38.212 §5.3.2 + §5.4.2: LDPC encoding and rate matching, ``[..., K] -> [..., E]``.
 
     Same result as ``ldpc_rate_match(ldpc_encode(c, bg, z), e, rv, qm, ...)``, but only the
     parity columns that the bit selection reads are computed (at high code rates and ``rv = 0``
@@ -367,7 +369,7 @@ def ldpc_rate_recover(
     soft_buffer=None,
     out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """TS 38.212 §5.4.2 (inverse): LDPC rate recovery with HARQ soft combining, ``[..., E] -> [..., N]``.
+    """TS 38.212 §5.4.2 (inverse): LDPC rate recovery, HARQ combining, ``[..., E] -> [..., N]``.
 
     The LLRs are de-interleaved and added into a soft buffer of ``N`` values at the circular-buffer
     positions of :func:`rate_match_index_map` (repeated bits add up). Filler positions are set to

@@ -1,4 +1,4 @@
-"""TS 38.212 §5.3.2 LDPC encoding: parity checks, NumPy twin, MATLAB/Sionna vectors, Sionna oracle."""
+"""TS 38.212 §5.3.2 LDPC encoding: parity checks, NumPy twin, reference vectors, Sionna oracle."""
 
 from __future__ import annotations
 
@@ -160,4 +160,6 @@ def test_sionna_ldpc5g_encoder_bit_exact(sionna, rng):
         ref = enc(torch.from_numpy(u.astype(np.float32)), rv=[0, 1, 2, 3]).numpy()
         for rv in range(4):
             ours = _chain(u, n, qm=qm, rv=rv)
-            np.testing.assert_array_equal(ours, ref[:, rv].astype(np.uint8), err_msg=f"{k} {n} {qm} rv{rv}")
+            np.testing.assert_array_equal(
+                ours, ref[:, rv].astype(np.uint8), err_msg=f"k={k} n={n} qm={qm} rv={rv}"
+            )

@@ -1,4 +1,4 @@
-"""TS 38.212 §5.4.2 LDPC rate matching and recovery: spec twin, MATLAB SIB1 vector, HARQ combining."""
+"""TS 38.212 §5.4.2 LDPC rate matching and recovery: spec twin, MATLAB SIB1 vector, HARQ."""
 
 from __future__ import annotations
 
@@ -87,7 +87,8 @@ def test_fused_encode_rate_match_equals_two_steps(bg, z, rv, qm, e_frac, seed):
     c[:, g.k - n_filler :] = 0
     kw = dict(bg=bg, z=z, n_filler=n_filler)
     np.testing.assert_array_equal(
-        ldpc_encode_rate_match(c, e, rv, qm, **kw), ldpc_rate_match(ldpc_encode(c, bg, z), e, rv, qm, **kw)
+        ldpc_encode_rate_match(c, e, rv, qm, **kw),
+        ldpc_rate_match(ldpc_encode(c, bg, z), e, rv, qm, **kw),
     )
 
 
