@@ -375,11 +375,11 @@ def run_point(
         n = min(settings.batch_size, settings.max_blocks - total.blocks)
         counts = simulate_batch(snr_db, n, rng)
         if not isinstance(counts, BatchCounts):
-            raise TypeError(
-                f"simulate_batch must return BatchCounts, got {type(counts).__name__}"
-            )
+            raise TypeError(f"simulate_batch must return BatchCounts, got {type(counts).__name__}")
         if counts.blocks != n:
-            raise ValueError(f"simulate_batch was asked for {n} blocks but reported {counts.blocks}")
+            raise ValueError(
+                f"simulate_batch was asked for {n} blocks but reported {counts.blocks}"
+            )
         total = total + counts
         if total.block_errors >= settings.target_block_errors:
             reason = "target-errors"

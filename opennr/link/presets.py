@@ -1,4 +1,4 @@
-"""Link-level simulation presets: a frozen config dataclass plus a function that simulates one batch.
+"""Link-level simulation presets: a frozen config dataclass and a function simulating one batch.
 
 A :class:`Preset` bundles
 
@@ -189,9 +189,7 @@ def simulate_ldpc_awgn_batch(
         g=config.g,
         rv=config.rv,
     )
-    no = ebno_db_to_no(
-        snr_db, code_rate=config.code_rate, modulation_order=config.modulation_order
-    )
+    no = ebno_db_to_no(snr_db, code_rate=config.code_rate, modulation_order=config.modulation_order)
     llr = bpsk_awgn_llr(codeword, no, rng=rng)
     res = sch_decode(
         llr,
@@ -295,8 +293,10 @@ class Preset:
     Examples
     --------
     >>> p = get_preset("ldpc-awgn").with_overrides(max_iterations=8)
-    >>> p.config.max_iterations, p.supports("algorithm"), get_preset("bpsk-awgn").supports("algorithm")
-    (8, True, False)
+    >>> p.config.max_iterations, p.supports("algorithm")
+    (8, True)
+    >>> get_preset("bpsk-awgn").supports("algorithm")
+    False
     """
 
     name: str
@@ -363,7 +363,9 @@ def _build_registry() -> Mapping[str, Preset]:
         ),
         Preset(
             name="bpsk-awgn",
-            description="Uncoded BPSK over AWGN, 100-bit blocks (reference: BER = Q(sqrt(2 Eb/N0)))",
+            description=(
+                "Uncoded BPSK over AWGN, 100-bit blocks (reference: BER = Q(sqrt(2 Eb/N0)))"
+            ),
             config=UncodedBpskConfig(block_length=100),
             simulate=simulate_uncoded_bpsk_batch,
             snr_db=_linspace(0.0, 8.0, 1.0),

@@ -17,10 +17,17 @@ def q_function(x):
 
 @pytest.mark.parametrize(
     ("ebno_db", "rate", "qm", "expected"),
-    [(0.0, 0.5, 1, 2.0), (10.0, 1.0, 1, 0.1), (3.0, 1 / 3, 2, 1.5 / 10**0.3), (-3.0, 1.0, 4, 0.25 * 10**0.3)],
+    [
+        (0.0, 0.5, 1, 2.0),
+        (10.0, 1.0, 1, 0.1),
+        (3.0, 1 / 3, 2, 1.5 / 10**0.3),
+        (-3.0, 1.0, 4, 0.25 * 10**0.3),
+    ],
 )
 def test_ebno_db_to_no_values(ebno_db, rate, qm, expected):
-    assert ebno_db_to_no(ebno_db, code_rate=rate, modulation_order=qm) == pytest.approx(expected, rel=1e-12)
+    assert ebno_db_to_no(ebno_db, code_rate=rate, modulation_order=qm) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_ebno_db_to_no_array():
@@ -34,7 +41,9 @@ def test_ebno_db_to_no_matches_sionna(sionna):
 
     for ebno_db, rate, qm in [(0.0, 0.5, 1), (2.5, 0.5, 2), (-1.0, 1 / 3, 4), (7.0, 0.9, 6)]:
         ref = float(sionna.utils.ebnodb2no(torch.tensor(ebno_db), qm, rate))
-        assert ebno_db_to_no(ebno_db, code_rate=rate, modulation_order=qm) == pytest.approx(ref, rel=1e-6)
+        assert ebno_db_to_no(ebno_db, code_rate=rate, modulation_order=qm) == pytest.approx(
+            ref, rel=1e-6
+        )
 
 
 @pytest.mark.parametrize(

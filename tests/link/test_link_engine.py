@@ -25,8 +25,19 @@ from opennr.link.engine import (
 
 @pytest.mark.parametrize(
     ("k", "n"),
-    [(0, 1), (1, 1), (0, 100), (1, 100), (10, 100), (50, 100), (99, 100), (100, 100),
-     (3, 2000), (100, 250), (7, 13)],
+    [
+        (0, 1),
+        (1, 1),
+        (0, 100),
+        (1, 100),
+        (10, 100),
+        (50, 100),
+        (99, 100),
+        (100, 100),
+        (3, 2000),
+        (100, 250),
+        (7, 13),
+    ],
 )
 @pytest.mark.parametrize("confidence", [0.95, 0.9, 0.99])
 def test_wilson_matches_scipy(k, n, confidence):
@@ -78,7 +89,9 @@ class Recorder:
 
 def test_point_stops_at_target_errors():
     fn = Recorder(lambda s: 1.0)
-    p = run_point(fn, 0.0, SweepSettings(target_block_errors=25, batch_size=10), np.random.default_rng(0))
+    p = run_point(
+        fn, 0.0, SweepSettings(target_block_errors=25, batch_size=10), np.random.default_rng(0)
+    )
     assert (p.blocks, p.block_errors, p.stop_reason) == (30, 30, "target-errors")
     assert [n for _, n in fn.calls] == [10, 10, 10]
     assert p.bler == 1.0 and p.throughput == 0.0 and p.ber == pytest.approx(0.1)
@@ -95,7 +108,9 @@ def test_point_stops_at_max_blocks_with_short_last_batch():
 
 def test_sweep_stops_below_bler_floor():
     fn = Recorder(lambda s: 10.0 ** (-s))  # BLER 1, 0.1, 0.01, 1e-3, ...
-    settings = SweepSettings(target_block_errors=20, max_blocks=500, batch_size=100, bler_floor=0.05)
+    settings = SweepSettings(
+        target_block_errors=20, max_blocks=500, batch_size=100, bler_floor=0.05
+    )
     res = run_sweep(fn, [0.0, 1.0, 2.0, 3.0, 4.0], settings)
     # 2 dB: p = 0.01, <= 20 errors in 500 blocks is a BLER <= 0.04 < 0.05 with probability > 0.999
     assert res.stop_reason == "bler-floor"
@@ -118,18 +133,23 @@ def test_sweep_floor_at_last_point_is_completed():
     ]
 
 
+def _strip(res):
+    return [{k: v for k, v in d.items() if k != "elapsed"} for d in res.to_dicts()]
+
+
 def test_sweep_is_reproducible_and_points_are_independent():
     fn = Recorder(lambda s: 0.3)
     settings = SweepSettings(target_block_errors=1000, max_blocks=300, batch_size=70, seed=9)
     a = run_sweep(fn, [0.0, 1.0, 2.0], settings)
     b = run_sweep(fn, [0.0, 1.0, 2.0], settings)
-    strip = lambda res: [{k: v for k, v in d.items() if k != "elapsed"} for d in res.to_dicts()]  # noqa: E731
-    assert strip(a) == strip(b)
+    assert _strip(a) == _strip(b)
     # point 2 uses SeedSequence(9).spawn(...)[2] whatever the other points consumed
     alone = run_point(fn, 2.0, settings, point_rng(9, 2))
     assert alone.block_errors == a.points[2].block_errors
     # another seed gives other counts
-    c = run_sweep(fn, [0.0, 1.0, 2.0], SweepSettings(target_block_errors=1000, max_blocks=300, seed=10))
+    c = run_sweep(
+        fn, [0.0, 1.0, 2.0], SweepSettings(target_block_errors=1000, max_blocks=300, seed=10)
+    )
     assert [p.block_errors for p in c.points] != [p.block_errors for p in a.points]
 
 
@@ -137,7 +157,8 @@ def test_point_rng_is_the_spawned_child():
     ss = np.random.SeedSequence(123).spawn(4)
     for i in range(4):
         np.testing.assert_array_equal(
-            point_rng(123, i).integers(0, 2**31, 8), np.random.default_rng(ss[i]).integers(0, 2**31, 8)
+            point_rng(123, i).integers(0, 2**31, 8),
+            np.random.default_rng(ss[i]).integers(0, 2**31, 8),
         )
 
 
@@ -166,18 +187,35 @@ def test_observer_events():
             events.append(("done", i, result.blocks))
 
     fn = Recorder(lambda s: 0.0)
-    run_sweep(fn, [0.0, 1.0], SweepSettings(max_blocks=30, batch_size=10, bler_floor=0.0), observer=Obs())
+    run_sweep(
+        fn, [0.0, 1.0], SweepSettings(max_blocks=30, batch_size=10, bler_floor=0.0), observer=Obs()
+    )
     assert events == [
-        ("start", 0, 0.0), ("batch", 0, 10), ("batch", 0, 20), ("done", 0, 30),
-        ("start", 1, 1.0), ("batch", 1, 10), ("batch", 1, 20), ("done", 1, 30),
+        ("start", 0, 0.0),
+        ("batch", 0, 10),
+        ("batch", 0, 20),
+        ("done", 0, 30),
+        ("start", 1, 1.0),
+        ("batch", 1, 10),
+        ("batch", 1, 20),
+        ("done", 1, 30),
     ]
 
 
 def test_results_serialise_to_json():
     res = run_sweep(Recorder(lambda s: 0.5), [0.0], SweepSettings(max_blocks=100))
     d = json.loads(json.dumps(res.to_dicts()))[0]
-    for key in ("snr_db", "blocks", "block_errors", "bler", "bler_ci", "bit_errors", "ber",
-                "throughput", "elapsed"):
+    for key in (
+        "snr_db",
+        "blocks",
+        "block_errors",
+        "bler",
+        "bler_ci",
+        "bit_errors",
+        "ber",
+        "throughput",
+        "elapsed",
+    ):
         assert key in d
     assert d["bler"] == d["block_errors"] / d["blocks"]
     assert d["throughput"] == pytest.approx((1 - d["bler"]) * 10)
@@ -213,8 +251,12 @@ def test_settings_reject(kwargs, exc):
 
 @pytest.mark.parametrize(
     ("args", "exc"),
-    [((5, 6, 10, 0), ValueError), ((5, 0, 10, 11), ValueError), ((-1, 0, 0, 0), ValueError),
-     ((1.0, 0, 0, 0), TypeError)],
+    [
+        ((5, 6, 10, 0), ValueError),
+        ((5, 0, 10, 11), ValueError),
+        ((-1, 0, 0, 0), ValueError),
+        ((1.0, 0, 0, 0), TypeError),
+    ],
 )
 def test_batch_counts_reject(args, exc):
     with pytest.raises(exc):
@@ -223,8 +265,13 @@ def test_batch_counts_reject(args, exc):
 
 @pytest.mark.parametrize(
     ("snrs", "exc"),
-    [([], ValueError), ([1.0, 1.0], ValueError), ([2.0, 1.0], ValueError),
-     ([0.0, float("nan")], ValueError), (["a"], TypeError)],
+    [
+        ([], ValueError),
+        ([1.0, 1.0], ValueError),
+        ([2.0, 1.0], ValueError),
+        ([0.0, float("nan")], ValueError),
+        (["a"], TypeError),
+    ],
 )
 def test_sweep_rejects_snrs(snrs, exc):
     with pytest.raises(exc):

@@ -35,7 +35,9 @@ def test_registry():
 def test_default_ldpc_preset():
     p = get_preset("ldpc-awgn")
     assert p.snr_db == tuple(round(0.1 * i, 10) for i in range(21))
-    assert p.config.tbs == 4224 and p.config.code_rate == 0.5 and p.config.algorithm == "layered-spa"
+    assert (
+        p.config.tbs == 4224 and p.config.code_rate == 0.5 and p.config.algorithm == "layered-spa"
+    )
     assert get_preset("ldpc-awgn-bg2").config.tbs <= 292  # small TB -> BG2 (TS 38.212 §7.2.2)
 
 
@@ -88,14 +90,18 @@ def test_uncoded_preset_ber_through_engine():
     # 4000 blocks x 500 bits = 2e6 bits, p = 0.0229: ~45,800 errors, rel. std. error 0.5 %; tol 4 %.
     p = get_preset("bpsk-awgn").with_overrides(block_length=500)
     pt = run_point(
-        p.batch_function(), 3.0, SweepSettings(target_block_errors=10**6, max_blocks=4000, batch_size=1000),
+        p.batch_function(),
+        3.0,
+        SweepSettings(target_block_errors=10**6, max_blocks=4000, batch_size=1000),
         np.random.default_rng(3),
     )
     expected = 0.5 * erfc(math.sqrt(10**0.3))
     assert pt.ber == pytest.approx(expected, rel=0.04)
     # BLER of independent bit errors: 1 - (1 - p)^500 ~ 1; at 8 dB p = 1.9e-4: BLER = 0.09
     pt8 = run_point(
-        p.batch_function(), 8.0, SweepSettings(target_block_errors=10**6, max_blocks=4000, batch_size=1000),
+        p.batch_function(),
+        8.0,
+        SweepSettings(target_block_errors=10**6, max_blocks=4000, batch_size=1000),
         np.random.default_rng(4),
     )
     p8 = 0.5 * erfc(math.sqrt(10**0.8))
