@@ -29,7 +29,12 @@ from opennr.coding.ldpc.rate_matching import (
     rate_match_index_map,
     rate_match_lengths,
 )
-from opennr.coding.segmentation import desegment, segment, segmentation_info
+from opennr.coding.segmentation import (
+    desegment,
+    segment,
+    segmentation_info,
+    select_base_graph,
+)
 from opennr.matlab._struct import MatlabStruct
 
 __all__ = [
@@ -189,6 +194,22 @@ def _lifting_from_length(length: int, name: str, cols: dict[int, int], what: str
     )
 
 
+def _segmentation(b: int, bg: int):
+    """``(SegmentationInfo, B_pad)``: TS 38.212 §5.2.2 parameters for ``B`` input bits.
+
+    TS 38.214 sizes always give ``B' = B + C L`` divisible by ``C``. For other ``B`` MATLAB still
+    segments, with ``ceil(B / C)`` data bits per block, the last block's data padded with zeros;
+    that is segmentation of ``B_pad = C ceil(B / C)`` bits (same ``C``, ``K'``, ``Zc``).
+    """
+    for b_pad in range(b, b + 400):  # C <= 336 for the largest TBS
+        try:
+            return segmentation_info(b_pad, bg), b_pad
+        except ValueError:
+            if b_pad == b + 399:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 # --------------------------------------------------------------------------------------------
 # CRC
 # --------------------------------------------------------------------------------------------
@@ -324,7 +345,8 @@ def nrCodeBlockSegmentLDPC(blk, bgn):
         raise ValueError(f"blk must be a non-empty column vector (1-D array), got shape "
                          f"{arr.shape} ({clause})")
     bits = _bit_values(arr, "blk", clause, fillers=False).astype(np.uint8)
-    info = segmentation_info(bits.size, bg)
+    info, b_pad = _segmentation(bits.size, bg)
+    bits = np.concatenate([bits, np.zeros(b_pad - bits.size, np.uint8)])
     cbs = segment(bits, bg).astype(_bit_dtype(arr))  # [C, K]
     cbs[:, info.k_prime:] = -1
     return _columns(cbs)
@@ -368,7 +390,7 @@ def nrCodeBlockDesegmentLDPC(cbs, bgn, blklen):
     bg = _bgn_arg(bgn)
     b = _int_arg(blklen, "blklen", low=1, clause=clause)
     arr = _matrix(cbs, "cbs", clause)
-    info = segmentation_info(b, bg)
+    info, b_pad = _segmentation(b, bg)
     cols = arr.reshape(arr.shape[0], -1)
     if cols.shape != (info.k, info.c):
         raise ValueError(
@@ -379,7 +401,8 @@ def nrCodeBlockDesegmentLDPC(cbs, bgn, blklen):
     bits = _bit_values(data, "cbs", clause, fillers=False).astype(np.uint8)
     blocks = np.zeros((info.c, info.k), dtype=np.uint8)
     blocks[:, : info.k_prime] = bits.T
-    out, _ = desegment(blocks, b, bg)
+    out, _ = desegment(blocks, b_pad, bg)
+    out = out[:b]
     if info.c > 1:
         _, err = nrCRCDecode(bits, "24B")
     else:
@@ -791,8 +814,25 @@ def nrDLSCHInfo(tbs, tcr):
     rate = float(tcr)
     if not 0.0 < rate < 1.0:
         raise ValueError(f"tcr must be a real scalar in (0, 1), got {tcr!r} (TS 38.212 §7.2.2)")
-    s = sch_info(a, rate)
+    s = sch_info(a, rate) if a <= 3824 or _divisible(a, rate) else None
+    if s is not None:
+        return MatlabStruct(
+            CRC=s.crc, L=s.crc_length, BGN=s.bg, C=s.c, Lcb=s.cb_crc_length,
+            F=s.n_filler, Zc=s.z_c, K=s.k, N=s.n,
+        )  # fmt: skip
+    # a size that no TS 38.214 allocation gives: segment as MATLAB does (see _segmentation)
+    bg = select_base_graph(a, rate)
+    seg, _ = _segmentation(a + 24, bg)
     return MatlabStruct(
-        CRC=s.crc, L=s.crc_length, BGN=s.bg, C=s.c, Lcb=s.cb_crc_length,
-        F=s.n_filler, Zc=s.z_c, K=s.k, N=s.n,
+        CRC="24A", L=24, BGN=bg, C=seg.c, Lcb=seg.cb_crc_length,
+        F=seg.n_filler, Zc=seg.z_c, K=seg.k, N=seg.n,
     )  # fmt: skip
+
+
+def _divisible(a: int, rate: float) -> bool:
+    """Whether ``B' = B + C L`` is a multiple of ``C`` for ``B = A + 24`` (TS 38.212 §5.2.2)."""
+    try:
+        segmentation_info(a + 24, select_base_graph(a, rate))
+    except ValueError:
+        return False
+    return True

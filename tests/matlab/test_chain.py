@@ -56,7 +56,7 @@ def test_matlab_sib1_receive_chain(reference_dir):
     d = np.load(reference_dir / "py3gpp" / "ldpc_sib1_chain.npz")
     raterec = nrRateRecoverLDPC(d["rm_llr"], 640, 0.3701, 0, "QPSK", 1)
     np.testing.assert_array_equal(raterec[:, 0], d["raterec_llr"])
-    cb, iters, checks = nrLDPCDecode(raterec, 2, 25)
+    cb, _, checks = nrLDPCDecode(raterec, 2, 25)
     np.testing.assert_array_equal(cb[:, 0], d["cb_bits"])
     assert not checks.any()
     tb_with_crc, cberr = nrCodeBlockDesegmentLDPC(cb, 2, 656)
@@ -86,5 +86,5 @@ def test_every_function_documents_its_matlab_syntax_and_clause():
             continue
         doc = inspect.getdoc(getattr(nr, name))
         assert doc.splitlines()[0].startswith("TS 38.21"), name
-        assert f"MATLAB syntax: ``" in doc and f"= {name}(" in doc, name
+        assert "MATLAB syntax: ``" in doc and f"= {name}(" in doc, name
         assert ">>> " in doc, name

@@ -240,7 +240,7 @@ def test_decode_is_the_native_decoder(algorithm, native, rng):
 
 
 def test_decode_termination_soft_and_whole():
-    cbs, enc, llr = _doc_example_llr()
+    _, enc, llr = _doc_example_llr()
     _, iters, _ = nrLDPCDecode(llr, 2, 7, Termination="max")
     assert iters.tolist() == [7, 7]
     soft, _, _ = nrLDPCDecode(llr, 2, 5, DecisionType="soft")

@@ -90,3 +90,9 @@ def test_dlsch_info_sib1_values():
 def test_dlsch_info_bad_arguments(args, exc, match):
     with pytest.raises(exc, match=match):
         nrDLSCHInfo(*args)
+
+
+def test_dlsch_info_for_a_size_outside_ts38214():
+    # B = 100024, BG2: C = 27, K' = ceil(B'/C) = ceil(100672 / 27) = 3729, Zc = 384, F = 111
+    info = nrDLSCHInfo(100000, 0.2)
+    assert (info.C, info.Zc, info.K, info.F, info.Lcb, info.CRC) == (27, 384, 3840, 111, 24, "24A")

@@ -82,3 +82,18 @@ def test_decoded_fillers_as_zero_are_accepted(rng):
 def test_bad_arguments(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+@pytest.mark.parametrize("b, bgn", [(20024, 2), (9001, 1), (100033, 1)])
+def test_sizes_outside_ts38214_are_zero_padded_like_matlab(rng, b, bgn):
+    """B' not a multiple of C (no TS 38.214 TBS does this): ceil(B/C) data bits per block."""
+    blk = rng.integers(0, 2, b)
+    cbs = nrCodeBlockSegmentLDPC(blk, bgn)
+    c = cbs.shape[1]
+    cbz = -(-b // c)
+    assert (cbs[cbz + 24 :] == -1).all() and (cbs[: cbz + 24] >= 0).all()
+    np.testing.assert_array_equal(cbs[: b - (c - 1) * cbz, -1], blk[(c - 1) * cbz :])
+    assert not cbs[b - (c - 1) * cbz : cbz, -1].any()  # the padding: zeros
+    out, err = nrCodeBlockDesegmentLDPC(cbs, bgn, b)
+    np.testing.assert_array_equal(out, blk)
+    assert not err.any()
