@@ -88,3 +88,18 @@ def test_every_function_documents_its_matlab_syntax_and_clause():
         assert doc.splitlines()[0].startswith("TS 38.21"), name
         assert "MATLAB syntax: ``" in doc and f"= {name}(" in doc, name
         assert ">>> " in doc, name
+
+
+def test_docs_example_runs():
+    """The script in docs/matlab.md decodes its own transport block."""
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "matlab.md"
+    if not doc.exists():
+        pytest.skip("docs/matlab.md not in this checkout")
+    code = re.search(r"```python\n(.*?)```", doc.read_text(), re.S).group(1)
+    ns: dict = {}
+    exec(code, ns)  # noqa: S102 - our own documentation
+    assert ns["err"] == 0 and not ns["cberr"].any()
+    np.testing.assert_array_equal(ns["out"], ns["trblk"])
