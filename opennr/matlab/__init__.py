@@ -6,20 +6,20 @@ and conventions: ``(K, C)`` matrices with one code block per column, column vect
 filler bits as ``-1``, ``+Inf`` soft bits at filler positions after rate recovery. The table of
 functions, with the native function behind each, is in ``docs/matlab.md``.
 
-=========================== ========================================= ======================
-MATLAB                      opennr.matlab                             TS clause
-=========================== ========================================= ======================
-``nrCRCEncode``             :func:`nrCRCEncode`                       38.212 §5.1
-``nrCRCDecode``             :func:`nrCRCDecode`                       38.212 §5.1
-``nrCodeBlockSegmentLDPC``  :func:`nrCodeBlockSegmentLDPC`            38.212 §5.2.2
-``nrCodeBlockDesegmentLDPC`` :func:`nrCodeBlockDesegmentLDPC`         38.212 §5.2.2
-``nrLDPCEncode``            :func:`nrLDPCEncode`                      38.212 §5.3.2
-``nrLDPCDecode``            :func:`nrLDPCDecode`                      38.212 §5.3.2
-``nrRateMatchLDPC``         :func:`nrRateMatchLDPC`                   38.212 §5.4.2, §5.5
-``nrRateRecoverLDPC``       :func:`nrRateRecoverLDPC`                 38.212 §5.4.2, §5.5
-``nrDLSCHInfo``             :func:`nrDLSCHInfo`                       38.212 §7.2
-``nrTBS``                   :func:`nrTBS`                             38.214 §5.1.3.2
-=========================== ========================================= ======================
+============================== ==================================== ====================
+MATLAB                         opennr.matlab                        TS clause
+============================== ==================================== ====================
+``nrCRCEncode``                :func:`nrCRCEncode`                  38.212 §5.1
+``nrCRCDecode``                :func:`nrCRCDecode`                  38.212 §5.1
+``nrCodeBlockSegmentLDPC``     :func:`nrCodeBlockSegmentLDPC`       38.212 §5.2.2
+``nrCodeBlockDesegmentLDPC``   :func:`nrCodeBlockDesegmentLDPC`     38.212 §5.2.2
+``nrLDPCEncode``               :func:`nrLDPCEncode`                 38.212 §5.3.2
+``nrLDPCDecode``               :func:`nrLDPCDecode`                 38.212 §5.3.2
+``nrRateMatchLDPC``            :func:`nrRateMatchLDPC`              38.212 §5.4.2, §5.5
+``nrRateRecoverLDPC``          :func:`nrRateRecoverLDPC`            38.212 §5.4.2, §5.5
+``nrDLSCHInfo``                :func:`nrDLSCHInfo`                  38.212 §7.2
+``nrTBS``                      :func:`nrTBS`                        38.214 §5.1.3.2
+============================== ==================================== ====================
 
 Examples
 --------

@@ -98,7 +98,7 @@ def test_docs_example_runs():
     doc = Path(__file__).resolve().parents[2] / "docs" / "matlab.md"
     if not doc.exists():
         pytest.skip("docs/matlab.md not in this checkout")
-    code = re.search(r"```python\n(.*?)```", doc.read_text(), re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", doc.read_text(), re.DOTALL).group(1)
     ns: dict = {}
     exec(code, ns)  # noqa: S102 - our own documentation
     assert ns["err"] == 0 and not ns["cberr"].any()
