@@ -17,8 +17,10 @@ All kernels take arrays and scalars only and write into the outputs they are giv
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from numba import njit
+from numba import njit, uintp
 
 #: Algorithm codes shared with ``decoder.py``.
 ALG_SPA = 0
@@ -134,96 +136,128 @@ def _store_frame(app, hd, g0, f, nf, z, kb, out_bits, out_llr):
 
 # --------------------------------------------------------------------------------------------
 # Layered decoder, float32: sum-product, normalised and offset min-sum
+#
+# The hot loops index with unsigned integers (no negative-index wrap-around code, which would stop
+# LLVM from vectorising), load every operand before any select (no conditional loads), and touch
+# few distinct arrays (LLVM gives up vectorising when it needs too many run-time alias checks).
+# Helpers receive the whole 2-D arrays and a row index: slicing views per edge would cost a
+# reference-count update each.
 # --------------------------------------------------------------------------------------------
 @njit(cache=True)
-def _ms_pass1(lrow, lo, mrow, trow, m1, m2, im, sg, qlo, n, k):
-    """Variable-to-check values ``t = app - msg`` and the running min1/min2/argmin/sign."""
+def _ms_pass1(app, c, lo, msg, e, m1, m2s, qlo, n):
+    """min1, and min2 carrying the sign parity of ``t = app - msg`` in its sign bit."""
+    ulo = uintp(lo)
+    uq = uintp(qlo)
     for i in range(n):
-        q = qlo + i
-        t = lrow[lo + i] - mrow[q]
-        trow[q] = t
+        ui = uintp(i)
+        q = uq + ui
+        t = app[c, ulo + ui] - msg[e, q]
         a = abs(t)
         o1 = m1[q]
-        m2[q] = min(m2[q], max(o1, a))
-        im[q] = k if a < o1 else im[q]
+        o2 = m2s[q]
+        x = math.copysign(min(abs(o2), max(o1, a)), o2)
+        m2s[q] = -x if t < 0 else x
         m1[q] = min(o1, a)
-        sg[q] = -sg[q] if t < 0 else sg[q]
 
 
 @njit(cache=True)
-def _ms_pass2(lrow, lo, mrow, trow, m1, m2, im, sg, qlo, n, k):
-    """New check-to-variable message of edge ``k`` and the APP update ``app = t + msg``."""
+def _ms_pass2(app, c, lo, msg, e, m1, v1, v2, qlo, n):
+    """New message ``+-v1`` (or ``+-v2`` on the edge holding the minimum) and ``app = t + msg``.
+
+    ``v1``/``v2`` are the processed min1/min2 with the row's sign parity as their sign.
+    """
+    ulo = uintp(lo)
+    uq = uintp(qlo)
     for i in range(n):
-        q = qlo + i
-        t = trow[q]
-        mag = m2[q] if im[q] == k else m1[q]
-        s = sg[q] if t >= 0 else -sg[q]
-        r = s * mag
-        mrow[q] = r
-        lrow[lo + i] = t + r
+        ui = uintp(i)
+        q = uq + ui
+        t = app[c, ulo + ui] - msg[e, q]
+        a1 = m1[q]
+        x1 = v1[q]
+        x2 = v2[q]
+        v = x2 if abs(t) == a1 else x1
+        r = -v if t < 0 else v
+        msg[e, q] = r
+        app[c, ulo + ui] = t + r
 
 
 @njit(cache=True)
-def _sub_pass(lrow, lo, mrow, trow, qlo, n):
+def _sub_pass(app, c, lo, msg, e, tv, k, qlo, n):
+    """``tv[k, q] = app[c, rot(q)] - msg[e, q]`` over one contiguous run."""
+    ulo = uintp(lo)
+    uq = uintp(qlo)
     for i in range(n):
-        trow[qlo + i] = lrow[lo + i] - mrow[qlo + i]
+        ui = uintp(i)
+        tv[k, uq + ui] = app[c, ulo + ui] - msg[e, uq + ui]
+
+
+@njit(cache=True)
+def _app_update(app, c, lo, msg, e, tv, ext, k, qlo, n):
+    """``msg[e] = ext[k]``, ``app[c, rot] = tv[k] + ext[k]`` over one run."""
+    ulo = uintp(lo)
+    uq = uintp(qlo)
+    for i in range(n):
+        ui = uintp(i)
+        q = uq + ui
+        r = ext[k, q]
+        t = tv[k, q]
+        msg[e, q] = r
+        app[c, ulo + ui] = t + r
+
+
+@njit(cache=True)
+def _app_accumulate(new, c, lo, ext, k, qlo, n):
+    ulo = uintp(lo)
+    uq = uintp(qlo)
+    for i in range(n):
+        ui = uintp(i)
+        new[c, ulo + ui] += ext[k, uq + ui]
 
 
 @njit(cache=True, fastmath=True)
 def _bp_forward(fw, t, j, m):
     """``fw[j] = fw[j-1] [+] t[j]`` over all check positions."""
-    a = fw[j - 1]
-    b = t[j]
-    o = fw[j]
-    for q in range(m):
-        o[q] = _boxplus(a[q], b[q])
+    uj = uintp(j)
+    for i in range(m):
+        q = uintp(i)
+        a = fw[uj - uintp(1), q]
+        b = t[uj, q]
+        fw[uj, q] = _boxplus(a, b)
 
 
 @njit(cache=True, fastmath=True)
-def _bp_ext_update(fwp, bacc, tj, ext, m, clip, update_acc):
-    """``ext = fw[j-1] [+] bacc`` (clipped) and, if asked, ``bacc = bacc [+] t[j]``."""
-    for q in range(m):
+def _bp_ext_update(fw, bacc, t, ext, j, m, clip):
+    """``ext[j] = fw[j-1] [+] bacc`` (clipped) and ``bacc = bacc [+] t[j]``."""
+    uj = uintp(j)
+    for i in range(m):
+        q = uintp(i)
         b = bacc[q]
-        x = _boxplus(fwp[q], b)
-        ext[q] = max(min(x, clip), -clip)
-        if update_acc:
-            bacc[q] = _boxplus(b, tj[q])
+        f = fw[uj - uintp(1), q]
+        tj = t[uj, q]
+        x = _boxplus(f, b)
+        ext[uj, q] = max(min(x, clip), -clip)
+        bacc[q] = _boxplus(b, tj)
 
 
 @njit(cache=True)
-def _app_update(lrow, lo, mrow, trow, ext, qlo, n):
-    for i in range(n):
-        q = qlo + i
-        r = ext[q]
-        mrow[q] = r
-        lrow[lo + i] = trow[q] + r
-
-
-@njit(cache=True)
-def _app_accumulate(lrow, lo, ext, qlo, n):
-    for i in range(n):
-        lrow[lo + i] += ext[qlo + i]
-
-
-@njit(cache=True)
-def _spa_extrinsic(t, fw, bacc, ext_all, d, m, clip):
-    """Exact box-plus extrinsic of every edge of one row: ``ext_all[j]`` from ``t[0:d]``."""
+def _spa_extrinsic(t, fw, bacc, ext, d, m, clip):
+    """Exact box-plus extrinsic of every edge of one row: ``ext[j]`` from ``t[0:d]``."""
     if d == 2:
         for q in range(m):
-            ext_all[0, q] = max(min(t[1, q], clip), -clip)
-            ext_all[1, q] = max(min(t[0, q], clip), -clip)
+            ext[0, q] = max(min(t[1, q], clip), -clip)
+            ext[1, q] = max(min(t[0, q], clip), -clip)
         return
     for q in range(m):
         fw[0, q] = t[0, q]
     for j in range(1, d - 1):
         _bp_forward(fw, t, j, m)
     for q in range(m):
-        ext_all[d - 1, q] = max(min(fw[d - 2, q], clip), -clip)
+        ext[d - 1, q] = max(min(fw[d - 2, q], clip), -clip)
         bacc[q] = t[d - 1, q]
     for j in range(d - 2, 0, -1):
-        _bp_ext_update(fw[j - 1], bacc, t[j], ext_all[j], m, clip, True)
+        _bp_ext_update(fw, bacc, t, ext, j, m, clip)
     for q in range(m):
-        ext_all[0, q] = max(min(bacc[q], clip), -clip)
+        ext[0, q] = max(min(bacc[q], clip), -clip)
 
 
 @njit(cache=True)
@@ -257,8 +291,8 @@ def layered_decode(
         bacc = np.empty(m, np.float32)
         m1 = np.empty(m, np.float32)
         m2 = np.empty(m, np.float32)
-        im = np.empty(m, np.int32)
-        sg = np.empty(m, np.float32)
+        v1 = np.empty(m, np.float32)
+        v2 = np.empty(m, np.float32)
         hd = np.empty((num_cols, m), np.uint8)
         acc = np.empty(m, np.uint8)
         syn = np.empty(m, np.uint8)
@@ -272,43 +306,43 @@ def layered_decode(
                 if algo == ALG_SPA:
                     for k in range(d):
                         e = e0 + k
-                        s = shifts[e] * nf
-                        lrow = app[cols[e]]
-                        _sub_pass(lrow, s, msg[e], tv[k], 0, m - s)
-                        _sub_pass(lrow, 0, msg[e], tv[k], m - s, s)
+                        sh = shifts[e] * nf
+                        c = cols[e]
+                        _sub_pass(app, c, sh, msg, e, tv, k, 0, m - sh)
+                        _sub_pass(app, c, 0, msg, e, tv, k, m - sh, sh)
                     _spa_extrinsic(tv, fw, bacc, ext, d, m, clip)
                     for k in range(d):
                         e = e0 + k
-                        s = shifts[e] * nf
-                        lrow = app[cols[e]]
-                        _app_update(lrow, s, msg[e], tv[k], ext[k], 0, m - s)
-                        _app_update(lrow, 0, msg[e], tv[k], ext[k], m - s, s)
+                        sh = shifts[e] * nf
+                        c = cols[e]
+                        _app_update(app, c, sh, msg, e, tv, ext, k, 0, m - sh)
+                        _app_update(app, c, 0, msg, e, tv, ext, k, m - sh, sh)
                 else:
                     for q in range(m):
                         m1[q] = big
                         m2[q] = big
-                        im[q] = 0
-                        sg[q] = np.float32(1.0)
                     for k in range(d):
                         e = e0 + k
-                        s = shifts[e] * nf
-                        lrow = app[cols[e]]
-                        _ms_pass1(lrow, s, msg[e], tv[k], m1, m2, im, sg, 0, m - s, k)
-                        _ms_pass1(lrow, 0, msg[e], tv[k], m1, m2, im, sg, m - s, s, k)
+                        sh = shifts[e] * nf
+                        c = cols[e]
+                        _ms_pass1(app, c, sh, msg, e, m1, m2, 0, m - sh)
+                        _ms_pass1(app, c, 0, msg, e, m1, m2, m - sh, sh)
                     if algo == ALG_NMS:
                         for q in range(m):
-                            m1[q] = min(m1[q] * scaling, clip)
-                            m2[q] = min(m2[q] * scaling, clip)
+                            x2 = m2[q]
+                            v1[q] = math.copysign(min(m1[q] * scaling, clip), x2)
+                            v2[q] = math.copysign(min(abs(x2) * scaling, clip), x2)
                     else:
                         for q in range(m):
-                            m1[q] = min(max(m1[q] - offset, zero), clip)
-                            m2[q] = min(max(m2[q] - offset, zero), clip)
+                            x2 = m2[q]
+                            v1[q] = math.copysign(min(max(m1[q] - offset, zero), clip), x2)
+                            v2[q] = math.copysign(min(max(abs(x2) - offset, zero), clip), x2)
                     for k in range(d):
                         e = e0 + k
-                        s = shifts[e] * nf
-                        lrow = app[cols[e]]
-                        _ms_pass2(lrow, s, msg[e], tv[k], m1, m2, im, sg, 0, m - s, k)
-                        _ms_pass2(lrow, 0, msg[e], tv[k], m1, m2, im, sg, m - s, s, k)
+                        sh = shifts[e] * nf
+                        c = cols[e]
+                        _ms_pass2(app, c, sh, msg, e, m1, v1, v2, 0, m - sh)
+                        _ms_pass2(app, c, 0, msg, e, m1, v1, v2, m - sh, sh)
             last = it == max_iter
             if early_stop or last:
                 _syndrome_ok(app, cols, shifts, row_starts, z, nf, hd, acc, syn, ok)
@@ -364,18 +398,18 @@ def flooding_decode(
                 d = row_starts[i + 1] - e0
                 for k in range(d):
                     e = e0 + k
-                    s = shifts[e] * nf
-                    lrow = app[cols[e]]
-                    _sub_pass(lrow, s, msg[e], tv[k], 0, m - s)
-                    _sub_pass(lrow, 0, msg[e], tv[k], m - s, s)
+                    sh = shifts[e] * nf
+                    c = cols[e]
+                    _sub_pass(app, c, sh, msg, e, tv, k, 0, m - sh)
+                    _sub_pass(app, c, 0, msg, e, tv, k, m - sh, sh)
                 _spa_extrinsic(tv, fw, bacc, ext, d, m, clip)
                 for k in range(d):
                     e = e0 + k
-                    s = shifts[e] * nf
-                    nrow = new[cols[e]]
+                    sh = shifts[e] * nf
+                    c = cols[e]
                     msg[e, :] = ext[k]
-                    _app_accumulate(nrow, s, ext[k], 0, m - s)
-                    _app_accumulate(nrow, 0, ext[k], m - s, s)
+                    _app_accumulate(new, c, sh, ext, k, 0, m - sh)
+                    _app_accumulate(new, c, 0, ext, k, m - sh, sh)
             app, new = new, app
             last = it == max_iter
             if early_stop or last:
