@@ -223,7 +223,10 @@ def presets_command():
     console.print(table)
 
 
-@app.command("simulate")
+@app.command(
+    "simulate",
+    epilog=("Example: opennr simulate --preset ldpc-awgn-bg2 --snr 0:0.25:2 --json > b.json"),
+)
 def simulate_command(
     preset: Annotated[
         str, typer.Option(help=f"Simulation preset: {', '.join(PRESETS)} (see `opennr presets`).")
@@ -277,12 +280,12 @@ def simulate_command(
         bool, typer.Option("--quiet", "-q", help="No progress bar and no messages.")
     ] = False,
 ):
-    """Simulate BLER versus Eb/N0 over AWGN and print a table (and write a PNG plot).
+    """Simulate BLER versus Eb/N0 over AWGN: print a table and write a PNG plot.
 
-    Each SNR point runs batches of blocks until TARGET_ERRORS block errors or MAX_BLOCKS blocks;
-    the sweep stops after a point whose BLER falls below BLER_FLOOR. Throughput is (1 - BLER) x
-    TBS, the information bits delivered per block. Ctrl-C stops cleanly and reports the points
-    finished so far (exit code 130).
+    Each SNR point runs until --target-errors block errors or --max-blocks blocks.
+    The sweep stops after a point whose BLER is below --bler-floor.
+    Throughput = (1 - BLER) x TBS: information bits delivered per block.
+    Ctrl-C stops cleanly with the points finished so far (exit code 130).
     """
     if preset not in PRESETS:
         raise typer.BadParameter(
