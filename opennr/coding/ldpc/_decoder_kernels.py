@@ -20,7 +20,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, uintp
+from llvmlite import ir
+from numba import njit, types, uintp
+from numba.extending import intrinsic
 
 #: Algorithm codes shared with ``decoder.py``.
 ALG_SPA = 0
@@ -30,52 +32,85 @@ ALG_OMS = 2
 
 # --------------------------------------------------------------------------------------------
 # Exact box-plus in float32, arithmetic only (vectorises without a vector maths library)
+#
+# With A = exp(-|a|), B = exp(-|b|), the box-plus magnitude satisfies
+#     exp(-|a [+] b|) = (A + B) / (1 + A B)
+# (tanh(|x|/2) = (1 - X) / (1 + X)); all terms are positive, so no cancellation. exp and log are
+# evaluated with polynomials and exponent-bit manipulation. Inputs are saturated at |t| <= 40
+# (A >= 4e-18, products stay normal floats), so SPA messages are at most 40 in magnitude.
 # --------------------------------------------------------------------------------------------
-@njit(cache=True, fastmath=True, inline="always")
-def _log1p_exp_neg(x):
-    """``ln(1 + exp(-x))`` for ``x >= 0`` in float32, absolute error below 1e-6.
+@intrinsic
+def _as_int32(typingctx, x):
+    """Reinterpret the bits of a float32 as an int32."""
+    if not (isinstance(x, types.Float) and x.bitwidth == 32):
+        return None
 
-    ``exp(-x) = exp(-x / 32) ** 32`` with a degree-9 Taylor polynomial (x clamped to 24, where the
-    function is 4e-11), then ``ln(1 + e)`` on ``[0, 1]`` by a degree-8 Chebyshev-interpolation
-    polynomial.
-    """
-    y = min(x, np.float32(24.0)) * np.float32(0.03125)
-    p = np.float32(-2.755731922398589e-06)
-    p = p * y + np.float32(2.48015873015873e-05)
-    p = p * y - np.float32(0.0001984126984126984)
-    p = p * y + np.float32(0.001388888888888889)
-    p = p * y - np.float32(0.008333333333333333)
-    p = p * y + np.float32(0.041666666666666664)
-    p = p * y - np.float32(0.16666666666666666)
-    p = p * y + np.float32(0.5)
-    p = p * y - np.float32(1.0)
-    e = p * y + np.float32(1.0)
-    e = e * e
-    e = e * e
-    e = e * e
-    e = e * e
-    e = e * e
-    s = np.float32(-0.006006604991853237)
-    s = s * e + np.float32(0.03426460176706314)
-    s = s * e - np.float32(0.09229041635990143)
-    s = s * e + np.float32(0.1649981290102005)
-    s = s * e - np.float32(0.2394333779811859)
-    s = s * e + np.float32(0.33144664764404297)
-    s = s * e - np.float32(0.49982550740242004)
-    s = s * e + np.float32(0.999993622303009)
-    s = s * e + np.float32(3.910905377324525e-08)
-    return s
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+
+    return types.int32(x), codegen
 
 
-@njit(cache=True, fastmath=True, inline="always")
-def _boxplus(a, b):
-    """Exact box-plus ``2 atanh(tanh(a/2) tanh(b/2))`` in the min-plus-correction form."""
-    aa = abs(a)
-    ab = abs(b)
-    m = min(aa, ab)
-    if (a < 0) != (b < 0):
-        m = -m
-    return m + _log1p_exp_neg(abs(a + b)) - _log1p_exp_neg(abs(a - b))
+@intrinsic
+def _as_float32(typingctx, x):
+    """Reinterpret the low 32 bits of an integer as a float32."""
+    if not isinstance(x, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        v = args[0]
+        if x.bitwidth > 32:
+            v = builder.trunc(v, ir.IntType(32))
+        elif x.bitwidth < 32:
+            v = builder.sext(v, ir.IntType(32))
+        return builder.bitcast(v, ir.FloatType())
+
+    return types.float32(x), codegen
+
+
+@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+def _exp_neg(x):
+    """``exp(-x)`` for float32 ``0 <= x <= 80``, relative error about 3e-7."""
+    y = x * np.float32(-1.4426950408889634)
+    ni = np.int32(y - np.float32(0.5))  # round to nearest (y <= 0; conversion truncates)
+    nf = np.float32(ni)
+    r = -x - nf * np.float32(0.6931471805599453)
+    p = np.float32(0.001388888888888889)
+    p = p * r + np.float32(0.008333333333333333)
+    p = p * r + np.float32(0.041666666666666664)
+    p = p * r + np.float32(0.16666666666666666)
+    p = p * r + np.float32(0.5)
+    p = p * r + np.float32(1.0)
+    p = p * r + np.float32(1.0)
+    return p * _as_float32((ni + np.int32(127)) << np.int32(23))
+
+
+@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+def _neg_log(x):
+    """``-ln(x)`` for a positive normal float32 ``x <= 1``, absolute error about 1e-7."""
+    bits = _as_int32(x)
+    e = (bits >> np.int32(23)) - np.int32(127)
+    m = _as_float32((bits & np.int32(0x7FFFFF)) | np.int32(0x3F800000))
+    big = m > np.float32(1.4142135623730951)
+    m = m * np.float32(0.5) if big else m
+    ef = np.float32(e) + (np.float32(1.0) if big else np.float32(0.0))
+    u = m - np.float32(1.0)
+    s = np.float32(-0.0961056798696518)
+    s = s * u + np.float32(0.16247007250785828)
+    s = s * u - np.float32(0.17437085509300232)
+    s = s * u + np.float32(0.19901829957962036)
+    s = s * u - np.float32(0.2495097666978836)
+    s = s * u + np.float32(0.33334827423095703)
+    s = s * u - np.float32(0.5000095367431641)
+    s = s * u + np.float32(0.9999999403953552)
+    s = s * u + np.float32(2.8767008330987665e-08)
+    return max(-(ef * np.float32(0.6931471805599453) + s), np.float32(0.0))
+
+
+@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+def _comb(a, b):
+    """Box-plus in the ``exp(-|x|)`` domain: ``(a + b) / (1 + a b)``."""
+    return (a + b) / (np.float32(1.0) + a * b)
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,6 +241,15 @@ def _app_update(app, c, lo, msg, e, tv, ext, k, qlo, n):
 
 
 @njit(cache=True)
+def _copy_row(dst, i, src, j, m):
+    ui = uintp(i)
+    uj = uintp(j)
+    for q in range(m):
+        uq = uintp(q)
+        dst[ui, uq] = src[uj, uq]
+
+
+@njit(cache=True)
 def _app_accumulate(new, c, lo, ext, k, qlo, n):
     ulo = uintp(lo)
     uq = uintp(qlo)
@@ -214,61 +258,90 @@ def _app_accumulate(new, c, lo, ext, k, qlo, n):
         new[c, ulo + ui] += ext[k, uq + ui]
 
 
-@njit(cache=True, fastmath=True)
-def _bp_forward(fw, t, j, m):
-    """``fw[j] = fw[j-1] [+] t[j]`` over all check positions."""
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _spa_inputs(tv, k, ea, par, tmax, m):
+    """``ea[k] = exp(-min(|t|, tmax))`` and the running sign parity ``par`` (+-1)."""
+    uk = uintp(k)
+    for i in range(m):
+        q = uintp(i)
+        t = tv[uk, q]
+        p = par[q]
+        ea[uk, q] = _exp_neg(min(abs(t), tmax))
+        par[q] = -p if t < 0 else p
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _spa_forward(fw, ea, j, m):
+    """``fw[j] = fw[j-1] [+] ea[j]`` in the exp domain."""
     uj = uintp(j)
     for i in range(m):
         q = uintp(i)
-        a = fw[uj - uintp(1), q]
-        b = t[uj, q]
-        fw[uj, q] = _boxplus(a, b)
+        fw[uj, q] = _comb(fw[uj - uintp(1), q], ea[uj, q])
 
 
-@njit(cache=True, fastmath=True)
-def _bp_ext_update(fw, bacc, t, ext, j, m, clip):
-    """``ext[j] = fw[j-1] [+] bacc`` (clipped) and ``bacc = bacc [+] t[j]``."""
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _spa_backward(fw, bacc, ea, ext, j, m):
+    """``ext[j] = -ln(fw[j-1] [+] bacc)`` and ``bacc = bacc [+] ea[j]``."""
     uj = uintp(j)
     for i in range(m):
         q = uintp(i)
         b = bacc[q]
         f = fw[uj - uintp(1), q]
-        tj = t[uj, q]
-        x = _boxplus(f, b)
-        ext[uj, q] = max(min(x, clip), -clip)
-        bacc[q] = _boxplus(b, tj)
+        a = ea[uj, q]
+        ext[uj, q] = _neg_log(_comb(f, b))
+        bacc[q] = _comb(b, a)
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _spa_last(src, ext, j, m):
+    uj = uintp(j)
+    for i in range(m):
+        q = uintp(i)
+        ext[uj, q] = _neg_log(src[q])
 
 
 @njit(cache=True)
-def _spa_extrinsic(t, fw, bacc, ext, d, m, clip):
+def _spa_sign(tv, par, ext, k, m):
+    """Signed message: magnitude ``ext[k]`` times the parity of the other edges' signs."""
+    uk = uintp(k)
+    for i in range(m):
+        q = uintp(i)
+        t = tv[uk, q]
+        x = ext[uk, q] * par[q]
+        ext[uk, q] = -x if t < 0 else x
+
+
+@njit(cache=True)
+def _spa_extrinsic(t, ea, fw, bacc, par, ext, d, m, tmax):
     """Exact box-plus extrinsic of every edge of one row: ``ext[j]`` from ``t[0:d]``."""
-    if d == 2:
-        for q in range(m):
-            ext[0, q] = max(min(t[1, q], clip), -clip)
-            ext[1, q] = max(min(t[0, q], clip), -clip)
-        return
     for q in range(m):
-        fw[0, q] = t[0, q]
+        par[q] = np.float32(1.0)
+    for k in range(d):
+        _spa_inputs(t, k, ea, par, tmax, m)
+    for q in range(m):
+        fw[0, q] = ea[0, q]
     for j in range(1, d - 1):
-        _bp_forward(fw, t, j, m)
+        _spa_forward(fw, ea, j, m)
+    _spa_last(fw[d - 2], ext, d - 1, m)
     for q in range(m):
-        ext[d - 1, q] = max(min(fw[d - 2, q], clip), -clip)
-        bacc[q] = t[d - 1, q]
+        bacc[q] = ea[d - 1, q]
     for j in range(d - 2, 0, -1):
-        _bp_ext_update(fw, bacc, t, ext, j, m, clip)
-    for q in range(m):
-        ext[0, q] = max(min(bacc[q], clip), -clip)
+        _spa_backward(fw, bacc, ea, ext, j, m)
+    _spa_last(bacc, ext, 0, m)
+    for k in range(d):
+        _spa_sign(t, par, ext, k, m)
 
 
 @njit(cache=True)
 def layered_decode(
     llr, cols, shifts, row_starts, num_cols, kb, z, frames, algo, max_iter, early_stop,
-    scaling, offset, clip, out_bits, out_iter, out_ok, out_llr,
+    scaling, offset, clip, tmax, out_bits, out_iter, out_ok, out_llr,
 ):
     """Row-layered decoding of ``llr`` [B, N] (float32) in groups of ``frames`` code blocks.
 
     ``algo``: 0 sum-product (exact box-plus), 1 normalised min-sum (``scaling``), 2 offset
-    min-sum (``offset``). Messages are clipped to ``[-clip, clip]``. Writes ``out_bits`` [B, K]
+    min-sum (``offset``). Min-sum messages are clipped to ``[-clip, clip]``; sum-product
+    saturates the check-node inputs at ``|t| <= tmax``. Writes ``out_bits`` [B, K]
     uint8, ``out_iter`` [B] int32, ``out_ok`` [B] bool and ``out_llr`` [B, K] float32.
     """
     nb = llr.shape[0]
@@ -287,6 +360,8 @@ def layered_decode(
         msg = np.zeros((ne, m), np.float32)
         tv = np.empty((dmax, m), np.float32)
         fw = np.empty((dmax, m), np.float32)
+        ea = np.empty((dmax, m), np.float32)
+        par = np.empty(m, np.float32)
         ext = np.empty((dmax, m), np.float32)
         bacc = np.empty(m, np.float32)
         m1 = np.empty(m, np.float32)
@@ -310,7 +385,7 @@ def layered_decode(
                         c = cols[e]
                         _sub_pass(app, c, sh, msg, e, tv, k, 0, m - sh)
                         _sub_pass(app, c, 0, msg, e, tv, k, m - sh, sh)
-                    _spa_extrinsic(tv, fw, bacc, ext, d, m, clip)
+                    _spa_extrinsic(tv, ea, fw, bacc, par, ext, d, m, tmax)
                     for k in range(d):
                         e = e0 + k
                         sh = shifts[e] * nf
@@ -362,7 +437,7 @@ def layered_decode(
 # --------------------------------------------------------------------------------------------
 @njit(cache=True)
 def flooding_decode(
-    llr, cols, shifts, row_starts, num_cols, kb, z, frames, max_iter, early_stop, clip,
+    llr, cols, shifts, row_starts, num_cols, kb, z, frames, max_iter, early_stop, tmax,
     out_bits, out_iter, out_ok, out_llr,
 ):
     """Flooding (two-phase) sum-product decoding with exact box-plus; same outputs as
@@ -383,6 +458,8 @@ def flooding_decode(
         msg = np.zeros((ne, m), np.float32)
         tv = np.empty((dmax, m), np.float32)
         fw = np.empty((dmax, m), np.float32)
+        ea = np.empty((dmax, m), np.float32)
+        par = np.empty(m, np.float32)
         ext = np.empty((dmax, m), np.float32)
         bacc = np.empty(m, np.float32)
         hd = np.empty((num_cols, m), np.uint8)
@@ -392,7 +469,8 @@ def flooding_decode(
         done = np.zeros(nf, np.bool_)
         ndone = 0
         for it in range(1, max_iter + 1):
-            new[:, :] = chan
+            for c in range(num_cols):
+                _copy_row(new, c, chan, c, m)
             for i in range(nrows):
                 e0 = row_starts[i]
                 d = row_starts[i + 1] - e0
@@ -402,12 +480,12 @@ def flooding_decode(
                     c = cols[e]
                     _sub_pass(app, c, sh, msg, e, tv, k, 0, m - sh)
                     _sub_pass(app, c, 0, msg, e, tv, k, m - sh, sh)
-                _spa_extrinsic(tv, fw, bacc, ext, d, m, clip)
+                _spa_extrinsic(tv, ea, fw, bacc, par, ext, d, m, tmax)
                 for k in range(d):
                     e = e0 + k
                     sh = shifts[e] * nf
                     c = cols[e]
-                    msg[e, :] = ext[k]
+                    _copy_row(msg, e, ext, k, m)
                     _app_accumulate(new, c, sh, ext, k, 0, m - sh)
                     _app_accumulate(new, c, 0, ext, k, m - sh, sh)
             app, new = new, app

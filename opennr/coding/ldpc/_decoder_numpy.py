@@ -22,8 +22,9 @@ def _boxplus64(a, b):
     return m + np.log1p(np.exp(-np.abs(a + b))) - np.log1p(np.exp(-np.abs(a - b)))
 
 
-def _spa_extrinsic(t, clip):
-    """Box-plus of all other rows of ``t`` [d, Z], for each row, clipped, as float32."""
+def _spa_extrinsic(t, tmax):
+    """Box-plus of all other rows of ``t`` [d, Z] (saturated at +-tmax), as float32."""
+    t = np.clip(t.astype(np.float64), -tmax, tmax)
     d = t.shape[0]
     fw = [t[0].astype(np.float64)]
     for j in range(1, d):
@@ -36,7 +37,7 @@ def _spa_extrinsic(t, clip):
     ext[d - 1] = fw[d - 2]
     for j in range(1, d - 1):
         ext[j] = _boxplus64(fw[j - 1], bw[j + 1])
-    return np.clip(ext, -clip, clip).astype(np.float32)
+    return ext.astype(np.float32)
 
 
 def _minsum_extrinsic(t, algo, scaling, offset, clip):
@@ -78,7 +79,7 @@ def _finish(app, kb, z):
 
 def layered_decode_numpy(
     llr, cols, shifts, row_starts, num_cols, kb, z, algo, max_iter, early_stop,
-    scaling, offset, clip,
+    scaling, offset, clip, tmax,
 ):
     """Twin of ``layered_decode``; returns ``(bits, iterations, parity_ok, app_llr)``."""
     nb = llr.shape[0]
@@ -99,7 +100,7 @@ def layered_decode_numpy(
                 ci, ii = cols[es][:, None], idx[es]
                 t = app[ci, ii] - msg[es]
                 if algo == ALG_SPA:
-                    r = _spa_extrinsic(t, clip)
+                    r = _spa_extrinsic(t, tmax)
                 else:
                     r = _minsum_extrinsic(t, algo, scaling, offset, clip)
                 msg[es] = r
@@ -113,7 +114,7 @@ def layered_decode_numpy(
 
 
 def flooding_decode_numpy(
-    llr, cols, shifts, row_starts, num_cols, kb, z, max_iter, early_stop, clip
+    llr, cols, shifts, row_starts, num_cols, kb, z, max_iter, early_stop, tmax
 ):
     """Twin of ``flooding_decode``; returns ``(bits, iterations, parity_ok, app_llr)``."""
     nb = llr.shape[0]
@@ -123,7 +124,6 @@ def flooding_decode_numpy(
     post = np.zeros((nb, kb * z), np.float32)
     iters = np.zeros(nb, np.int32)
     oks = np.zeros(nb, bool)
-    clip = np.float32(clip)
     for b in range(nb):
         chan = np.zeros((num_cols, z), np.float32)
         chan[2:] = llr[b].reshape(num_cols - 2, z)
@@ -134,7 +134,7 @@ def flooding_decode_numpy(
             for i in range(len(row_starts) - 1):
                 es = slice(row_starts[i], row_starts[i + 1])
                 ci, ii = cols[es][:, None], idx[es]
-                r = _spa_extrinsic(app[ci, ii] - msg[es], clip)
+                r = _spa_extrinsic(app[ci, ii] - msg[es], tmax)
                 msg[es] = r
                 for j in range(r.shape[0]):
                     new[ci[j, 0], ii[j]] += r[j]

@@ -35,8 +35,10 @@ _ALGO_CODE = {"layered-spa": _k.ALG_SPA, "layered-nms": _k.ALG_NMS, "layered-oms
 _BACKENDS = ("auto", "numba", "numpy")
 #: Largest accepted ``max_iterations``.
 MAX_ITERATIONS = 1000
-#: Check-to-variable messages are clipped to +-this (keeps APP values finite for any input).
+#: Min-sum check-to-variable messages are clipped to +-this (keeps APP values finite).
 _MSG_CLIP = 1.0e5
+#: Sum-product check-node inputs are saturated at +-this (so its messages are at most 40).
+_SPA_TMAX = 40.0
 #: Check positions (Z times frames) processed as one vector: frames are interleaved up to this.
 _TARGET_LANES = 512
 
@@ -115,8 +117,10 @@ def ldpc_decode(
     Notes
     -----
     Sum-product uses the exact box-plus ``a [+] b = sign(a) sign(b) min(|a|, |b|)
-    + ln(1 + e^{-|a+b|}) - ln(1 + e^{-|a-b|})`` in float32 (forward-backward over a row);
-    check-to-variable messages are clipped to +-1e5. In a layered iteration every row ``i``
+    + ln(1 + e^{-|a+b|}) - ln(1 + e^{-|a-b|})``, evaluated in float32 as
+    ``e^{-|a [+] b|} = (A + B) / (1 + A B)`` with ``A = e^{-|a|}``, forward-backward over a row;
+    its check-node inputs are saturated at +-40 (so are its messages). Min-sum messages are
+    clipped to +-1e5. In a layered iteration every row ``i``
     updates the APP values of its variables at once (``t = app - m_old``, ``app = t + m_new``),
     so later rows see the new values.
 
@@ -153,12 +157,12 @@ def ldpc_decode(
 
         if algorithm == "flooding-spa":
             bits, iters, ok, post = _np.flooding_decode_numpy(
-                flat, *args, max_iterations, bool(early_termination), _MSG_CLIP
+                flat, *args, max_iterations, bool(early_termination), _SPA_TMAX
             )
         else:
             bits, iters, ok, post = _np.layered_decode_numpy(
                 flat, *args, _ALGO_CODE[algorithm], max_iterations, bool(early_termination),
-                scaling, offset, _MSG_CLIP,
+                scaling, offset, _MSG_CLIP, _SPA_TMAX,
             )
     else:
         bits = np.zeros((nb, k), np.uint8)
@@ -172,14 +176,14 @@ def ldpc_decode(
             )
             if algorithm == "flooding-spa":
                 _k.flooding_decode(
-                    *kargs, max_iterations, bool(early_termination), np.float32(_MSG_CLIP),
+                    *kargs, max_iterations, bool(early_termination), np.float32(_SPA_TMAX),
                     bits, iters, ok, post,
                 )
             else:
                 _k.layered_decode(
                     *kargs, _ALGO_CODE[algorithm], max_iterations, bool(early_termination),
                     np.float32(scaling), np.float32(offset), np.float32(_MSG_CLIP),
-                    bits, iters, ok, post,
+                    np.float32(_SPA_TMAX), bits, iters, ok, post,
                 )
     return LdpcDecodeResult(
         bits=bits.reshape(*batch_shape, k),
