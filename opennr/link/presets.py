@@ -330,12 +330,6 @@ class Preset:
         """``simulate_batch(snr_db, batch_size, rng)`` with this preset's config bound."""
         return functools.partial(self.simulate, self.config)
 
-    @property
-    def info_bits_per_block(self) -> int:
-        """Information bits per block (TBS), when the config says."""
-        cfg = self.config
-        return int(getattr(cfg, "tbs", getattr(cfg, "block_length", 0)))
-
 
 def _build_registry() -> Mapping[str, Preset]:
     presets = [
