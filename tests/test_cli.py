@@ -89,6 +89,10 @@ def test_json_only_json_on_stdout():
     assert result.exit_code == 0
     assert result.stdout.lstrip().startswith("[")
     json.loads(result.stdout)
+    assert "BLER" in result.stderr and "blk" in result.stderr  # the progress went to stderr
+    quiet = runner.invoke(app, [*FAST, "--snr", "4", "--json", "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert _strip(json.loads(quiet.stdout)) == _strip(json.loads(result.stdout))
 
 
 def test_options_reach_the_engine():
