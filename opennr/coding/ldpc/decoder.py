@@ -124,6 +124,10 @@ def ldpc_decode(
     updates the APP values of its variables at once (``t = app - m_old``, ``app = t + m_new``),
     so later rows see the new values.
 
+    Rows whose degree-one parity column ``kb + i`` (``i >= 4``) is all-zero LLR in every block of
+    the batch (not transmitted after rate matching) carry no information: they send exactly zero
+    to their other variables and are skipped, and counted as satisfied in ``parity_ok``.
+
     Examples
     --------
     >>> import numpy as np
@@ -151,7 +155,8 @@ def ldpc_decode(
     flat = np.ascontiguousarray(arr.reshape(-1, g.n), dtype=np.float32)
     nb = flat.shape[0]
     kb, k = g.k_b_max, g.k
-    args = (g.cols, g.shifts, g.row_starts, g.num_cols, kb, z)
+    cols, shifts, row_starts = _active_rows(g, flat)
+    args = (cols, shifts, row_starts, g.num_cols, kb, z)
     if backend == "numpy":
         from opennr.coding.ldpc import _decoder_numpy as _np
 
@@ -171,9 +176,7 @@ def ldpc_decode(
         ok = np.zeros(nb, np.bool_)
         if nb:
             frames = _frames_per_group(z, nb)
-            kargs = (
-                flat, g.cols, g.shifts, g.row_starts, g.num_cols, kb, z, frames
-            )
+            kargs = (flat, cols, shifts, row_starts, g.num_cols, kb, z, frames)
             if algorithm == "flooding-spa":
                 _k.flooding_decode(
                     *kargs, max_iterations, bool(early_termination), np.float32(_SPA_TMAX),
@@ -191,6 +194,33 @@ def ldpc_decode(
         parity_ok=ok.reshape(batch_shape),
         llr=post.reshape(*batch_shape, k),
     )
+
+
+def _active_rows(g, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges of the rows that carry information for this batch.
+
+    Every row ``i >= 4`` has its own degree-one parity column ``kb + i``. When that column is
+    all-zero LLR in every block (not transmitted), the check sends exactly zero to all its other
+    variables, so the row changes nothing and is skipped; it is counted as satisfied (its parity
+    bit can always be chosen to satisfy it).
+    """
+    kb, z = g.k_b_max, g.z
+    nb = flat.shape[0]
+    if nb == 0:
+        return g.cols, g.shifts, g.row_starts
+    blocks = flat.reshape(nb, g.num_cols - 2, z)
+    ext = blocks[:, kb + 4 - 2 :, :]
+    dead = ~(ext != 0).any(axis=(0, 2))  # per extension column kb+4 .. num_cols-1
+    if not dead.any():
+        return g.cols, g.shifts, g.row_starts
+    keep_row = np.ones(g.num_rows, bool)
+    keep_row[4:] = ~dead
+    keep = keep_row[g.rows]
+    cols = np.ascontiguousarray(g.cols[keep])
+    shifts = np.ascontiguousarray(g.shifts[keep])
+    starts = np.concatenate([[0], np.cumsum(np.bincount(g.rows[keep], minlength=g.num_rows))])
+    starts = starts[np.concatenate([[True], keep_row])].astype(np.int32)
+    return cols, shifts, starts
 
 
 def _check_real(value, name, low, high, *, low_open=False):

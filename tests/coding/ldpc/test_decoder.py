@@ -307,3 +307,26 @@ def test_w2_bler_near_sionna_figure(sionna, rng):
         err = int((ours.bits[:, :k] != u).any(axis=1).sum())
         assert err <= err_ref or _two_proportion_ok(err, err_ref, batch), (algorithm, err, err_ref)
     assert err_ref / batch < 0.1  # about 2 % per the Sionna figure
+
+
+@pytest.mark.parametrize("algorithm", ["layered-oms", "layered-spa"])
+def test_rows_of_untransmitted_parity_are_skipped_exactly(algorithm, rng):
+    # BG2: only the first 20 Z of N = 50 Z LLRs are known; rows whose degree-one parity column
+    # is all-zero send exactly zero messages, so skipping them leaves the systematic APPs equal.
+    from opennr.coding.ldpc import _decoder_kernels as kern
+    from opennr.coding.ldpc.decoder import _ALGO_CODE
+
+    bg, z = 2, 16
+    g = base_graph(bg, z)
+    llr = _bpsk_llr(np.zeros((4, g.n), np.uint8), 0.9, rng)
+    llr[:, 20 * z :] = 0.0
+    res = ldpc_decode(llr, bg, z, algorithm=algorithm, max_iterations=5,
+                      early_termination=False)
+    bits = np.zeros((4, g.k), np.uint8)
+    post = np.zeros((4, g.k), np.float32)
+    its, ok = np.zeros(4, np.int32), np.zeros(4, bool)
+    kern.layered_decode(llr, g.cols, g.shifts, g.row_starts, g.num_cols, g.k_b_max, z, 4,
+                        _ALGO_CODE[algorithm], 5, False, np.float32(0.75), np.float32(0.5),
+                        np.float32(1e5), np.float32(40.0), bits, its, ok, post)
+    np.testing.assert_allclose(res.llr, post, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(res.bits, bits)
