@@ -119,14 +119,30 @@ def _comb(a, b):
 @njit(cache=True)
 def _load_group(llr, g0, nf, z, num_cols, app):
     """Channel LLRs of frames ``g0 .. g0+nf-1`` into ``app`` (punctured columns 0, 1 at 0)."""
+    m = z * nf
     for c in range(2):
-        for q in range(z * nf):
+        for q in range(m):
             app[c, q] = np.float32(0.0)
-    for c in range(2, num_cols):
-        base = (c - 2) * z
-        for r in range(z):
-            for f in range(nf):
-                app[c, r * nf + f] = llr[g0 + f, base + r]
+    uz = uintp(z)
+    unf = uintp(nf)
+    for f in range(nf):
+        uf = uintp(f)
+        src = uintp(g0 + f)
+        for c in range(2, num_cols):
+            uc = uintp(c)
+            base = uintp(c - 2) * uz
+            for r in range(z):
+                ur = uintp(r)
+                app[uc, ur * unf + uf] = llr[src, base + ur]
+
+
+@njit(cache=True)
+def _xor_run(syn, hd, c, lo, qlo, n):
+    ulo = uintp(lo)
+    uq = uintp(qlo)
+    for i in range(n):
+        ui = uintp(i)
+        syn[uq + ui] ^= hd[c, ulo + ui]
 
 
 @njit(cache=True)
@@ -135,8 +151,10 @@ def _syndrome_ok(app, cols, shifts, row_starts, z, nf, hd, acc, syn, ok):
     num_cols = app.shape[0]
     m = z * nf
     for c in range(num_cols):
-        for q in range(m):
-            hd[c, q] = np.uint8(1) if app[c, q] < 0 else np.uint8(0)
+        uc = uintp(c)
+        for i in range(m):
+            q = uintp(i)
+            hd[uc, q] = np.uint8(1) if app[uc, q] < 0 else np.uint8(0)
     for q in range(m):
         acc[q] = 0
     for i in range(row_starts.shape[0] - 1):
@@ -145,11 +163,8 @@ def _syndrome_ok(app, cols, shifts, row_starts, z, nf, hd, acc, syn, ok):
         for e in range(row_starts[i], row_starts[i + 1]):
             c = cols[e]
             s = shifts[e] * nf
-            h = hd[c]
-            for q in range(m - s):
-                syn[q] ^= h[q + s]
-            for q in range(m - s, m):
-                syn[q] ^= h[q + s - m]
+            _xor_run(syn, hd, c, s, 0, m - s)
+            _xor_run(syn, hd, c, 0, m - s, s)
         for q in range(m):
             acc[q] |= syn[q]
     for f in range(nf):
@@ -352,27 +367,33 @@ def layered_decode(
         dmax = max(dmax, row_starts[i + 1] - row_starts[i])
     zero = np.float32(0.0)
     big = np.float32(3.0e38)
+    mx = z * min(frames, max(nb, 1))
+    app = np.empty((num_cols, mx), np.float32)
+    msg = np.empty((ne, mx), np.float32)
+    tv = np.empty((dmax, mx), np.float32)
+    fw = np.empty((dmax, mx), np.float32)
+    ea = np.empty((dmax, mx), np.float32)
+    par = np.empty(mx, np.float32)
+    ext = np.empty((dmax, mx), np.float32)
+    bacc = np.empty(mx, np.float32)
+    m1 = np.empty(mx, np.float32)
+    m2 = np.empty(mx, np.float32)
+    v1 = np.empty(mx, np.float32)
+    v2 = np.empty(mx, np.float32)
+    hd = np.empty((num_cols, mx), np.uint8)
+    acc = np.empty(mx, np.uint8)
+    syn = np.empty(mx, np.uint8)
+    ok = np.empty(frames, np.bool_)
+    done = np.empty(frames, np.bool_)
     for g0 in range(0, nb, frames):
         nf = min(frames, nb - g0)
         m = z * nf
-        app = np.empty((num_cols, m), np.float32)
         _load_group(llr, g0, nf, z, num_cols, app)
-        msg = np.zeros((ne, m), np.float32)
-        tv = np.empty((dmax, m), np.float32)
-        fw = np.empty((dmax, m), np.float32)
-        ea = np.empty((dmax, m), np.float32)
-        par = np.empty(m, np.float32)
-        ext = np.empty((dmax, m), np.float32)
-        bacc = np.empty(m, np.float32)
-        m1 = np.empty(m, np.float32)
-        m2 = np.empty(m, np.float32)
-        v1 = np.empty(m, np.float32)
-        v2 = np.empty(m, np.float32)
-        hd = np.empty((num_cols, m), np.uint8)
-        acc = np.empty(m, np.uint8)
-        syn = np.empty(m, np.uint8)
-        ok = np.empty(nf, np.bool_)
-        done = np.zeros(nf, np.bool_)
+        for e in range(ne):
+            for q in range(m):
+                msg[e, q] = zero
+        for f in range(nf):
+            done[f] = False
         ndone = 0
         for it in range(1, max_iter + 1):
             for i in range(nrows):
@@ -448,25 +469,33 @@ def flooding_decode(
     dmax = 0
     for i in range(nrows):
         dmax = max(dmax, row_starts[i + 1] - row_starts[i])
+    mx = z * min(frames, max(nb, 1))
+    chan = np.empty((num_cols, mx), np.float32)
+    app = np.empty((num_cols, mx), np.float32)
+    new = np.empty((num_cols, mx), np.float32)
+    msg = np.empty((ne, mx), np.float32)
+    tv = np.empty((dmax, mx), np.float32)
+    fw = np.empty((dmax, mx), np.float32)
+    ea = np.empty((dmax, mx), np.float32)
+    par = np.empty(mx, np.float32)
+    ext = np.empty((dmax, mx), np.float32)
+    bacc = np.empty(mx, np.float32)
+    hd = np.empty((num_cols, mx), np.uint8)
+    acc = np.empty(mx, np.uint8)
+    syn = np.empty(mx, np.uint8)
+    ok = np.empty(frames, np.bool_)
+    done = np.empty(frames, np.bool_)
     for g0 in range(0, nb, frames):
         nf = min(frames, nb - g0)
         m = z * nf
-        chan = np.empty((num_cols, m), np.float32)
         _load_group(llr, g0, nf, z, num_cols, chan)
-        app = chan.copy()
-        new = np.empty((num_cols, m), np.float32)
-        msg = np.zeros((ne, m), np.float32)
-        tv = np.empty((dmax, m), np.float32)
-        fw = np.empty((dmax, m), np.float32)
-        ea = np.empty((dmax, m), np.float32)
-        par = np.empty(m, np.float32)
-        ext = np.empty((dmax, m), np.float32)
-        bacc = np.empty(m, np.float32)
-        hd = np.empty((num_cols, m), np.uint8)
-        acc = np.empty(m, np.uint8)
-        syn = np.empty(m, np.uint8)
-        ok = np.empty(nf, np.bool_)
-        done = np.zeros(nf, np.bool_)
+        for c in range(num_cols):
+            _copy_row(app, c, chan, c, m)
+        for e in range(ne):
+            for q in range(m):
+                msg[e, q] = np.float32(0.0)
+        for f in range(nf):
+            done[f] = False
         ndone = 0
         for it in range(1, max_iter + 1):
             for c in range(num_cols):
