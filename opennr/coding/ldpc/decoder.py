@@ -39,8 +39,10 @@ MAX_ITERATIONS = 1000
 _MSG_CLIP = 1.0e5
 #: Sum-product check-node inputs are saturated at +-this (so its messages are at most 40).
 _SPA_TMAX = 40.0
-#: Check positions (Z times frames) processed as one vector: frames are interleaved up to this.
-_TARGET_LANES = 512
+#: Check positions (Z times frames) processed as one vector: frames are interleaved up to this,
+#: and so that the per-edge messages (4 bytes x edges x lanes) stay within about 512 KiB (L2).
+_TARGET_LANES = 1024
+_MSG_BYTES = 1 << 19
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ class LdpcDecodeResult:
     llr: np.ndarray | None = None
 
 
-def _frames_per_group(z: int, batch: int) -> int:
-    return max(1, min(batch, _TARGET_LANES // z))
+def _frames_per_group(z: int, batch: int, edges: int) -> int:
+    lanes = min(_TARGET_LANES, _MSG_BYTES // (4 * max(edges, 1)))
+    return max(1, min(batch, lanes // z))
 
 
 def ldpc_decode(
@@ -175,7 +178,7 @@ def ldpc_decode(
         iters = np.zeros(nb, np.int32)
         ok = np.zeros(nb, np.bool_)
         if nb:
-            frames = _frames_per_group(z, nb)
+            frames = _frames_per_group(z, nb, len(cols))
             kargs = (flat, cols, shifts, row_starts, g.num_cols, kb, z, frames)
             if algorithm == "flooding-spa":
                 _k.flooding_decode(
