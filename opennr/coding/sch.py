@@ -1,7 +1,7 @@
 """TS 38.212 V17 §7.2 (DL-SCH) and §6.2 (UL-SCH): the LDPC transport-channel chain.
 
 Transmit: TB CRC (§7.2.1) -> base-graph selection (§7.2.2) -> code-block segmentation and CB CRC
-(§5.2.2) -> LDPC encoding (§5.3.2) -> rate matching with bit interleaving (§5.4.2) -> code-block
+(§5.2.2) -> LDPC encoding (§5.3.2) and rate matching with bit interleaving (§5.4.2), fused -> code-block
 concatenation (§5.5). Receive: the same in reverse, with the per-code-block soft buffer kept between
 transmissions for HARQ combining. The UL-SCH chain (§6.2.1-§6.2.6) is the same procedure.
 """
@@ -16,10 +16,9 @@ from opennr._validation import as_bits, as_llrs, check_choice, check_int
 from opennr.coding.concatenation import concatenate_code_blocks, split_code_blocks
 from opennr.coding.crc import crc_attach, crc_check
 from opennr.coding.ldpc.decoder import ldpc_decode
-from opennr.coding.ldpc.encoder import ldpc_encode
 from opennr.coding.ldpc.rate_matching import (
     circular_buffer_size,
-    ldpc_rate_match,
+    ldpc_encode_rate_match,
     ldpc_rate_recover,
     rate_match_lengths,
 )
@@ -134,7 +133,18 @@ def _check_rate(target_code_rate) -> float:
 
 
 def _n_cb(info: SchInfo, tbs_lbrm: int | None) -> int:
-    return circular_buffer_size(info.n, c=info.c, tbs_lbrm=tbs_lbrm)
+    if tbs_lbrm is not None:
+        tbs_lbrm = check_int(tbs_lbrm, "tbs_lbrm", low=1, clause="TS 38.212 §5.4.2.1")
+    n_cb = circular_buffer_size(info.n, c=info.c, tbs_lbrm=tbs_lbrm)
+    if n_cb < info.k - 2 * info.z_c:
+        # A TBS_LBRM from TS 38.212 §5.4.2.1 (maximum layers, modulation and PRBs of the carrier)
+        # never gets here: N_ref below the systematic part means the configuration is impossible.
+        raise ValueError(
+            f"tbs_lbrm = {tbs_lbrm} gives a circular buffer N_cb = {n_cb} smaller than the "
+            f"{info.k - 2 * info.z_c} systematic bits of a code block; TBS_LBRM must be derived "
+            "from the carrier's maximum allocation (TS 38.212 §5.4.2.1)"
+        )
+    return n_cb
 
 
 def _check_link(modulation_order, num_layers, g, rv):
@@ -197,12 +207,11 @@ def sch_encode(
     info = sch_info(tb.shape[-1], target_code_rate)
     tb_crc = crc_attach(tb, info.crc)
     blocks = segment(tb_crc, info.bg)  # [..., C, K]
-    coded = ldpc_encode(blocks, info.bg, info.z_c)  # [..., C, N]
     n_cb = _n_cb(info, tbs_lbrm)
     lengths = rate_match_lengths(g, info.c, modulation_order, num_layers)
     rate_matched = [
-        ldpc_rate_match(
-            coded[..., r, :],
+        ldpc_encode_rate_match(
+            blocks[..., r, :],
             e,
             rv,
             modulation_order,

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from opennr.coding.ldpc.rate_matching import circular_buffer_size
 from opennr.coding.sch import MAX_TBS, sch_decode, sch_encode, sch_info
 
 
@@ -81,7 +82,7 @@ _TBS_LOG = st.floats(np.log(24), np.log(MAX_TBS))
     qm=st.sampled_from([1, 2, 4, 6, 8, 10]),
     layers=st.integers(1, 4),
     rv_order=st.permutations([0, 2, 3, 1]),
-    lbrm=st.booleans(),
+    lbrm=st.sampled_from([None, 1.0, 4.0]),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_noiseless_harq_round_trip(log_tbs, rate, qm, layers, rv_order, lbrm, seed):
@@ -93,7 +94,14 @@ def test_noiseless_harq_round_trip(log_tbs, rate, qm, layers, rv_order, lbrm, se
     g = max(unit, int(np.ceil((tbs + 24) / rate / unit)) * unit)
     tb = rng.integers(0, 2, (1, tbs), dtype=np.uint8)
     kw = dict(target_code_rate=rate, modulation_order=qm, num_layers=layers)
-    tbs_lbrm = tbs if lbrm else None
+    tbs_lbrm = None if lbrm is None else int(lbrm * tbs)
+    info = sch_info(tbs, rate)
+    if tbs_lbrm is not None:
+        n_cb = circular_buffer_size(info.n, c=info.c, tbs_lbrm=tbs_lbrm)
+        if n_cb < info.k - 2 * info.z_c:  # buffer shorter than the systematic part: impossible
+            with pytest.raises(ValueError, match="tbs_lbrm"):
+                sch_encode(tb, g=g, rv=0, tbs_lbrm=tbs_lbrm, **kw)
+            tbs_lbrm = 4 * info.k * info.c  # a realistic TBS_LBRM, well above the TB
     buffer = None
     for i, rv in enumerate(rv_order):
         cw = sch_encode(tb, g=g, rv=rv, tbs_lbrm=tbs_lbrm, **kw)
@@ -107,7 +115,7 @@ def test_noiseless_harq_round_trip(log_tbs, rate, qm, layers, rv_order, lbrm, se
     np.testing.assert_array_equal(res.tb, tb)
 
 
-@pytest.mark.parametrize("tbs", [24, 3824, 3825, 8424, 8448 * 3, 400_000, MAX_TBS])
+@pytest.mark.parametrize("tbs", [24, 3824, 3840, 8424, 25_320, 400_104, MAX_TBS])
 def test_round_trip_sizes(tbs, rng):
     tb = rng.integers(0, 2, (1, tbs), dtype=np.uint8)
     g = int(np.ceil((tbs + 24) / 0.5 / 2)) * 2
