@@ -39,8 +39,8 @@ LIFTING_SIZES: tuple[int, ...] = tuple(sorted(_Z_TO_ILS))
 def lifting_set_index(z: int) -> int:
     """TS 38.212 Table 5.3.2-1: the set index ``i_LS`` that contains lifting size ``z``.
 
-    >>> lifting_set_index(384)
-    2
+    >>> lifting_set_index(384)  # 384 = 3 * 2**7
+    1
     """
     z = check_int(z, "z", low=2, high=384, clause="TS 38.212 Table 5.3.2-1")
     if z not in _Z_TO_ILS:
