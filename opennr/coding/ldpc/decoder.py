@@ -45,6 +45,11 @@ _SPA_TMAX = 40.0
 #: and so that the per-edge messages (4 bytes x edges x lanes) stay within about 512 KiB (L2).
 _TARGET_LANES = 1024
 _MSG_BYTES = 1 << 19
+#: Preferred group of frames: with 16 frames interleaved every shifted run of a circulant starts
+#: and ends on a 16-float (64-byte) boundary, so the run loops need no scalar remainder. Used when
+#: the per-edge messages then stay within ``_ALIGNED_MSG_BYTES``.
+_ALIGNED_FRAMES = 16
+_ALIGNED_MSG_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class LdpcDecodeResult:
 
 
 def _frames_per_group(z: int, batch: int, edges: int) -> int:
+    if batch >= _ALIGNED_FRAMES and 4 * edges * z * _ALIGNED_FRAMES <= _ALIGNED_MSG_BYTES:
+        return _ALIGNED_FRAMES
     lanes = min(_TARGET_LANES, _MSG_BYTES // (4 * max(edges, 1)))
     return max(1, min(batch, lanes // z))
 

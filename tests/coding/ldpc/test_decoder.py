@@ -148,7 +148,7 @@ def test_early_termination_is_per_block(rng):
 # Numba kernels against the plain-NumPy twin
 # ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("algorithm", ["layered-nms", "layered-oms"])
-@pytest.mark.parametrize("bg, z, batch", [(1, 7, 3), (2, 36, 5), (1, 384, 1), (2, 3, 40)])
+@pytest.mark.parametrize("bg, z, batch", [(1, 7, 3), (2, 36, 5), (1, 384, 1), (2, 3, 40), (2, 20, 18)])
 @pytest.mark.parametrize("early", [True, False])
 def test_minsum_kernel_identical_to_numpy_twin(algorithm, bg, z, batch, early, rng):
     llr = _bpsk_llr(np.zeros((batch, _n(bg, z)), np.uint8), 1.1, rng)
