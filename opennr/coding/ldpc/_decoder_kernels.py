@@ -256,6 +256,19 @@ def _app_update(app, c, lo, msg, e, tv, ext, k, qlo, n):
 
 
 @njit(cache=True)
+def _mirror(app, c, s, m):
+    """Restore ``app[c, m + q] = app[c, q]`` after the window ``[s, s + m)`` was written."""
+    us = uintp(s)
+    um = uintp(m)
+    for i in range(m - s):
+        ui = uintp(i)
+        app[c, us + um + ui] = app[c, us + ui]
+    for i in range(s):
+        ui = uintp(i)
+        app[c, ui] = app[c, um + ui]
+
+
+@njit(cache=True)
 def _copy_row(dst, i, src, j, m):
     ui = uintp(i)
     uj = uintp(j)
@@ -368,7 +381,7 @@ def layered_decode(
     zero = np.float32(0.0)
     big = np.float32(3.0e38)
     mx = z * min(frames, max(nb, 1))
-    app = np.empty((num_cols, mx), np.float32)
+    app = np.empty((num_cols, 2 * mx), np.float32)  # each column twice: no wrap-around
     msg = np.empty((ne, mx), np.float32)
     tv = np.empty((dmax, mx), np.float32)
     fw = np.empty((dmax, mx), np.float32)
@@ -389,6 +402,12 @@ def layered_decode(
         nf = min(frames, nb - g0)
         m = z * nf
         _load_group(llr, g0, nf, z, num_cols, app)
+        # Shifted runs end off a 16-float boundary unless 16 | nf: then read/write each
+        # circulant as one run of the doubled column and restore the copy afterwards.
+        dbl = nf % 16 != 0
+        if dbl:
+            for c in range(num_cols):
+                _mirror(app, c, 0, m)
         for e in range(ne):
             for q in range(m):
                 msg[e, q] = zero
@@ -404,15 +423,22 @@ def layered_decode(
                         e = e0 + k
                         sh = shifts[e] * nf
                         c = cols[e]
-                        _sub_pass(app, c, sh, msg, e, tv, k, 0, m - sh)
-                        _sub_pass(app, c, 0, msg, e, tv, k, m - sh, sh)
+                        if dbl:
+                            _sub_pass(app, c, sh, msg, e, tv, k, 0, m)
+                        else:
+                            _sub_pass(app, c, sh, msg, e, tv, k, 0, m - sh)
+                            _sub_pass(app, c, 0, msg, e, tv, k, m - sh, sh)
                     _spa_extrinsic(tv, ea, fw, bacc, par, ext, d, m, tmax)
                     for k in range(d):
                         e = e0 + k
                         sh = shifts[e] * nf
                         c = cols[e]
-                        _app_update(app, c, sh, msg, e, tv, ext, k, 0, m - sh)
-                        _app_update(app, c, 0, msg, e, tv, ext, k, m - sh, sh)
+                        if dbl:
+                            _app_update(app, c, sh, msg, e, tv, ext, k, 0, m)
+                            _mirror(app, c, sh, m)
+                        else:
+                            _app_update(app, c, sh, msg, e, tv, ext, k, 0, m - sh)
+                            _app_update(app, c, 0, msg, e, tv, ext, k, m - sh, sh)
                 else:
                     for q in range(m):
                         m1[q] = big
@@ -421,8 +447,11 @@ def layered_decode(
                         e = e0 + k
                         sh = shifts[e] * nf
                         c = cols[e]
-                        _ms_pass1(app, c, sh, msg, e, m1, m2, 0, m - sh)
-                        _ms_pass1(app, c, 0, msg, e, m1, m2, m - sh, sh)
+                        if dbl:
+                            _ms_pass1(app, c, sh, msg, e, m1, m2, 0, m)
+                        else:
+                            _ms_pass1(app, c, sh, msg, e, m1, m2, 0, m - sh)
+                            _ms_pass1(app, c, 0, msg, e, m1, m2, m - sh, sh)
                     if algo == ALG_NMS:
                         for q in range(m):
                             x2 = m2[q]
@@ -437,8 +466,12 @@ def layered_decode(
                         e = e0 + k
                         sh = shifts[e] * nf
                         c = cols[e]
-                        _ms_pass2(app, c, sh, msg, e, m1, v1, v2, 0, m - sh)
-                        _ms_pass2(app, c, 0, msg, e, m1, v1, v2, m - sh, sh)
+                        if dbl:
+                            _ms_pass2(app, c, sh, msg, e, m1, v1, v2, 0, m)
+                            _mirror(app, c, sh, m)
+                        else:
+                            _ms_pass2(app, c, sh, msg, e, m1, v1, v2, 0, m - sh)
+                            _ms_pass2(app, c, 0, msg, e, m1, v1, v2, m - sh, sh)
             last = it == max_iter
             if early_stop or last:
                 _syndrome_ok(app, cols, shifts, row_starts, z, nf, hd, acc, syn, ok)
