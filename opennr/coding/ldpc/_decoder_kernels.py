@@ -241,6 +241,53 @@ def _sub_pass(app, c, lo, msg, e, tv, k, qlo, n):
         tv[k, uq + ui] = app[c, ulo + ui] - msg[e, uq + ui]
 
 
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _spa_sub_inputs(app, c, lo, msg, e, tv, ea, par, k, tmax, qlo, n):
+    """``_sub_pass`` fused with ``_spa_inputs``: ``t``, ``exp(-min(|t|, tmax))``, sign parity."""
+    ulo = uintp(lo)
+    uq = uintp(qlo)
+    uk = uintp(k)
+    for i in range(n):
+        ui = uintp(i)
+        q = uq + ui
+        t = app[c, ulo + ui] - msg[e, q]
+        tv[uk, q] = t
+        ea[uk, q] = _exp_neg(min(abs(t), tmax))
+        p = par[q]
+        par[q] = -p if t < 0 else p
+
+
+@njit(cache=True)
+def _spa_update(app, c, lo, msg, e, tv, ext, par, k, qlo, n):
+    """``_spa_sign`` fused with ``_app_update``: signed message, ``app = t + msg``."""
+    ulo = uintp(lo)
+    uq = uintp(qlo)
+    uk = uintp(k)
+    for i in range(n):
+        ui = uintp(i)
+        q = uq + ui
+        t = tv[uk, q]
+        x = ext[uk, q] * par[q]
+        r = -x if t < 0 else x
+        msg[e, q] = r
+        app[c, ulo + ui] = t + r
+
+
+@njit(cache=True)
+def _spa_accumulate(new, c, lo, msg, e, tv, ext, par, k, qlo, n):
+    """Flooding: signed message into ``msg[e]`` and added to ``new[c, rot]``."""
+    ulo = uintp(lo)
+    uq = uintp(qlo)
+    uk = uintp(k)
+    for i in range(n):
+        ui = uintp(i)
+        q = uq + ui
+        x = ext[uk, q] * par[q]
+        r = -x if tv[uk, q] < 0 else x
+        msg[e, q] = r
+        new[c, ulo + ui] += r
+
+
 @njit(cache=True)
 def _app_update(app, c, lo, msg, e, tv, ext, k, qlo, n):
     """``msg[e] = ext[k]``, ``app[c, rot] = tv[k] + ext[k]`` over one run."""
@@ -340,6 +387,21 @@ def _spa_sign(tv, par, ext, k, m):
 
 
 @njit(cache=True)
+def _spa_magnitudes(ea, fw, bacc, ext, d, m):
+    """Box-plus magnitudes ``ext[j]`` of every edge of a row from ``ea[0:d]``."""
+    for q in range(m):
+        fw[0, q] = ea[0, q]
+    for j in range(1, d - 1):
+        _spa_forward(fw, ea, j, m)
+    _spa_last(fw[d - 2], ext, d - 1, m)
+    for q in range(m):
+        bacc[q] = ea[d - 1, q]
+    for j in range(d - 2, 0, -1):
+        _spa_backward(fw, bacc, ea, ext, j, m)
+    _spa_last(bacc, ext, 0, m)
+
+
+@njit(cache=True)
 def _spa_extrinsic(t, ea, fw, bacc, par, ext, d, m, tmax):
     """Exact box-plus extrinsic of every edge of one row: ``ext[j]`` from ``t[0:d]``."""
     for q in range(m):
@@ -419,26 +481,28 @@ def layered_decode(
                 e0 = row_starts[i]
                 d = row_starts[i + 1] - e0
                 if algo == ALG_SPA:
+                    for q in range(m):
+                        par[q] = np.float32(1.0)
                     for k in range(d):
                         e = e0 + k
                         sh = shifts[e] * nf
                         c = cols[e]
                         if dbl:
-                            _sub_pass(app, c, sh, msg, e, tv, k, 0, m)
+                            _spa_sub_inputs(app, c, sh, msg, e, tv, ea, par, k, tmax, 0, m)
                         else:
-                            _sub_pass(app, c, sh, msg, e, tv, k, 0, m - sh)
-                            _sub_pass(app, c, 0, msg, e, tv, k, m - sh, sh)
-                    _spa_extrinsic(tv, ea, fw, bacc, par, ext, d, m, tmax)
+                            _spa_sub_inputs(app, c, sh, msg, e, tv, ea, par, k, tmax, 0, m - sh)
+                            _spa_sub_inputs(app, c, 0, msg, e, tv, ea, par, k, tmax, m - sh, sh)
+                    _spa_magnitudes(ea, fw, bacc, ext, d, m)
                     for k in range(d):
                         e = e0 + k
                         sh = shifts[e] * nf
                         c = cols[e]
                         if dbl:
-                            _app_update(app, c, sh, msg, e, tv, ext, k, 0, m)
+                            _spa_update(app, c, sh, msg, e, tv, ext, par, k, 0, m)
                             _mirror(app, c, sh, m)
                         else:
-                            _app_update(app, c, sh, msg, e, tv, ext, k, 0, m - sh)
-                            _app_update(app, c, 0, msg, e, tv, ext, k, m - sh, sh)
+                            _spa_update(app, c, sh, msg, e, tv, ext, par, k, 0, m - sh)
+                            _spa_update(app, c, 0, msg, e, tv, ext, par, k, m - sh, sh)
                 else:
                     for q in range(m):
                         m1[q] = big
@@ -536,20 +600,37 @@ def flooding_decode(
             for i in range(nrows):
                 e0 = row_starts[i]
                 d = row_starts[i + 1] - e0
+                if nf % 16 != 0:  # shifted runs off the lanes: keep exp out of them
+                    for k in range(d):
+                        e = e0 + k
+                        sh = shifts[e] * nf
+                        c = cols[e]
+                        _sub_pass(app, c, sh, msg, e, tv, k, 0, m - sh)
+                        _sub_pass(app, c, 0, msg, e, tv, k, m - sh, sh)
+                    _spa_extrinsic(tv, ea, fw, bacc, par, ext, d, m, tmax)
+                    for k in range(d):
+                        e = e0 + k
+                        sh = shifts[e] * nf
+                        c = cols[e]
+                        _copy_row(msg, e, ext, k, m)
+                        _app_accumulate(new, c, sh, ext, k, 0, m - sh)
+                        _app_accumulate(new, c, 0, ext, k, m - sh, sh)
+                    continue
+                for q in range(m):
+                    par[q] = np.float32(1.0)
                 for k in range(d):
                     e = e0 + k
                     sh = shifts[e] * nf
                     c = cols[e]
-                    _sub_pass(app, c, sh, msg, e, tv, k, 0, m - sh)
-                    _sub_pass(app, c, 0, msg, e, tv, k, m - sh, sh)
-                _spa_extrinsic(tv, ea, fw, bacc, par, ext, d, m, tmax)
+                    _spa_sub_inputs(app, c, sh, msg, e, tv, ea, par, k, tmax, 0, m - sh)
+                    _spa_sub_inputs(app, c, 0, msg, e, tv, ea, par, k, tmax, m - sh, sh)
+                _spa_magnitudes(ea, fw, bacc, ext, d, m)
                 for k in range(d):
                     e = e0 + k
                     sh = shifts[e] * nf
                     c = cols[e]
-                    _copy_row(msg, e, ext, k, m)
-                    _app_accumulate(new, c, sh, ext, k, 0, m - sh)
-                    _app_accumulate(new, c, 0, ext, k, m - sh, sh)
+                    _spa_accumulate(new, c, sh, msg, e, tv, ext, par, k, 0, m - sh)
+                    _spa_accumulate(new, c, 0, msg, e, tv, ext, par, k, m - sh, sh)
             app, new = new, app
             last = it == max_iter
             if early_stop or last:
