@@ -10,6 +10,13 @@ check position ``q``: two contiguous runs, ``q < M - P F`` and ``q >= M - P F``.
 of these kernels runs over such a run, which LLVM turns into SIMD code (the frames fill the lanes
 when ``Z`` is small, the rows of the circulant when it is large).
 
+When ``F`` is a multiple of 16 every run starts and ends on a 16-float boundary and the run
+loops need no scalar remainder (``decoder.py`` groups 16 frames where the messages fit). Otherwise
+the layered decoder stores every column twice (``app[c, M + q] = app[c, q]``), reads and writes a
+circulant as the single run ``app[c, P F : P F + M]`` and then restores the copy (``_mirror``),
+so that the arithmetic loops run over whole, aligned vectors; the flooding decoder then keeps the
+exponentials out of the shifted runs (separate subtraction pass).
+
 Check-to-variable messages are kept per edge (``msg[e, q]``, aligned with the check positions).
 
 All kernels take arrays and scalars only and write into the outputs they are given.
