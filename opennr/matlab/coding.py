@@ -21,7 +21,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from opennr.coding.crc import CRC_POLYNOMIALS, crc_attach, crc_length, crc_parity
-from opennr.coding.ldpc.base_graph import LIFTING_SIZES, base_graph
+from opennr.coding.ldpc.base_graph import LIFTING_SIZES
 from opennr.coding.ldpc.decoder import ldpc_decode
 from opennr.coding.ldpc.encoder import ldpc_encode
 from opennr.coding.ldpc.rate_matching import (
@@ -477,16 +477,6 @@ def _real_arg(value, name: str, *, low: float, high: float | None, low_open: boo
     return v
 
 
-def _syndrome(x: np.ndarray, bg: int, z: int) -> np.ndarray:
-    """``H x mod 2`` of whole codewords ``x`` [C, num_cols Z] (uint8) -> [C, num_rows Z]."""
-    g = base_graph(bg, z)
-    s = np.zeros((x.shape[0], g.num_rows * z), dtype=np.uint8)
-    r = np.arange(z)
-    for i, j, p in zip(g.rows, g.cols, g.shifts, strict=True):
-        s[:, i * z : (i + 1) * z] ^= x[:, j * z + (r + p) % z]
-    return s
-
-
 def nrLDPCDecode(in_, bgn, maxNumIter, *, Algorithm="Belief propagation", ScalingFactor=0.75,
                  Offset=0.5, Termination="early", OutputFormat="info", DecisionType="hard"):
     """TS 38.212 §5.3.2: LDPC decoding, MATLAB ``nrLDPCDecode``.
@@ -520,22 +510,23 @@ def nrLDPCDecode(in_, bgn, maxNumIter, *, Algorithm="Belief propagation", Scalin
     Returns
     -------
     out : numpy.ndarray, shape (K, C) / (N + 2 Zc, C), or 1-D for a 1-D input
-        Decoded bits (int8, filler positions as 0) or LLRs (float64).
+        Decoded bits (int8, filler positions as 0) or a-posteriori LLRs (float64) of the ``K``
+        information bits or (``'whole'``) of all ``N + 2 Zc`` codeword bits, the ``2 Zc``
+        punctured ones first.
     actNumIter : int or numpy.ndarray of int32, shape (C,)
         Iterations run per code block.
     finalParityChecks : numpy.ndarray of uint8, shape (M, C) or (M,)
-        The ``M = 46 Zc`` (BG1) or ``42 Zc`` (BG2) parity checks of the final hard decision
-        (all 0 when decoding succeeded).
+        The ``M = 46 Zc`` (BG1) or ``42 Zc`` (BG2) parity checks ``H x`` of the final hard
+        decision ``x`` of the whole codeword (all 0 when decoding succeeded).
 
     Notes
     -----
-    Native: :func:`opennr.coding.ldpc.decoder.ldpc_decode`, which returns the systematic bits
-    only. For a block whose final hard decision satisfies all checks, ``OutputFormat='whole'``
-    is rebuilt exactly by re-encoding them and ``finalParityChecks`` is 0. For a block that did
-    not converge, the parity part of ``'whole'`` is the re-encoding of the decoded systematic
-    bits and ``finalParityChecks`` is computed with the decoded systematic bits and the hard
-    decisions of the *input* parity soft bits (the decoder's final parity decisions are not
-    exposed). ``'whole'`` with ``'soft'`` is therefore not available.
+    Native: :func:`opennr.coding.ldpc.decoder.ldpc_decode` with ``output="whole"`` when asked
+    and ``return_syndrome=True``: the outputs are the decoder's own final decisions, for
+    converged and failed blocks alike. Rows whose degree-one parity column was not transmitted
+    in any block (all-zero soft bits) are skipped by the native decoder; their parity bits are
+    set from their rows, so those rows' entries of ``finalParityChecks`` are 0 (see
+    :func:`~opennr.coding.ldpc.decoder.ldpc_decode`).
 
     Examples
     --------
@@ -561,11 +552,6 @@ def nrLDPCDecode(in_, bgn, maxNumIter, *, Algorithm="Belief propagation", Scalin
     termination = _choice_arg(Termination, "Termination", ("early", "max"), clause)
     fmt = _choice_arg(OutputFormat, "OutputFormat", ("info", "whole"), clause)
     decision = _choice_arg(DecisionType, "DecisionType", ("hard", "soft"), clause)
-    if fmt == "whole" and decision == "soft":
-        raise NotImplementedError(
-            "OutputFormat='whole' with DecisionType='soft' needs the a-posteriori LLRs of the "
-            "parity bits, which opennr.coding.ldpc.decoder.ldpc_decode does not return"
-        )
     llr = np.asarray(arr, dtype=np.float64)
     if np.isnan(llr).any():
         raise ValueError(f"in must not contain NaN ({clause})")
@@ -577,28 +563,14 @@ def nrLDPCDecode(in_, bgn, maxNumIter, *, Algorithm="Belief propagation", Scalin
     native = _blocks_first(llr)  # [C, N] or [N]
     res = ldpc_decode(native.astype(np.float32), bg, z, algorithm=algorithm,
                       max_iterations=max_iter, early_termination=termination == "early",
-                      scaling=scaling, offset=offset)
-    bits2 = res.bits.reshape(-1, res.bits.shape[-1])  # [C, K]
-    ok = res.parity_ok.reshape(-1)
-    need_whole = fmt == "whole"
-    if need_whole:  # [C, N + 2Z]: systematic bits, then their (re-)encoded parity bits
-        k = bits2.shape[1]
-        whole = np.concatenate([bits2, ldpc_encode(bits2, bg, z)[:, k - 2 * z :]], axis=1)
-    checks = np.zeros((bits2.shape[0], base_graph(bg, z).num_rows * z), dtype=np.uint8)
-    if not ok.all():
-        bad = ~ok
-        k = bits2.shape[1]
-        received = (native.reshape(-1, native.shape[-1])[bad, k - 2 * z :] < 0).astype(np.uint8)
-        x = np.concatenate([bits2[bad], received], axis=1)
-        checks[bad] = _syndrome(x, bg, z)
+                      scaling=scaling, offset=offset, output=fmt, return_syndrome=True)
     if decision == "soft":
         out = res.llr.astype(np.float64)
-    elif need_whole:
-        out = whole.astype(np.int8)
     else:
         out = res.bits.astype(np.int8)
+    checks = res.syndrome
     if arr.ndim == 1:
-        return out.reshape(-1), int(res.iterations), checks[0]
+        return out.reshape(-1), int(res.iterations), checks
     return _columns(out), res.iterations.astype(np.int32), _columns(checks)
 
 

@@ -246,19 +246,67 @@ def test_decode_termination_soft_and_whole():
     soft, _, _ = nrLDPCDecode(llr, 2, 5, DecisionType="soft")
     assert soft.dtype == np.float64 and soft.shape == (2560, 2)
     assert (soft[:2524] < 0).all() and (soft[-36:] > 0).all()
-    whole, _, _ = nrLDPCDecode(llr, 2, 5, OutputFormat="whole")
-    assert whole.shape == (52 * 256, 2)
+    whole, _, checks = nrLDPCDecode(llr, 2, 5, OutputFormat="whole")
+    assert whole.shape == (52 * 256, 2) and whole.dtype == np.int8
     np.testing.assert_array_equal(whole[2 * 256 :], np.where(enc == -1, 0, enc))
-    with pytest.raises(NotImplementedError, match="whole"):
-        nrLDPCDecode(llr, 2, 5, OutputFormat="whole", DecisionType="soft")
+    np.testing.assert_array_equal(whole[: 2 * 256], 1)  # punctured bits: the first 2Zc of cbs
+    assert checks.shape == (42 * 256, 2) and not checks.any()
+    wsoft, _, _ = nrLDPCDecode(llr, 2, 5, OutputFormat="whole", DecisionType="soft")
+    assert wsoft.dtype == np.float64 and wsoft.shape == (52 * 256, 2)
+    np.testing.assert_array_equal(wsoft < 0, whole == 1)
+    np.testing.assert_array_equal(wsoft[:2560], soft)
 
 
-def test_decode_failure_reports_parity_checks(rng):
+@pytest.mark.parametrize("fmt", ["info", "whole"])
+@pytest.mark.parametrize("decision", ["hard", "soft"])
+def test_decode_outputs_are_the_native_whole_decoder(fmt, decision, rng):
+    # noisy, some blocks fail: every output is the native decoder's own final decision
     _, enc, _ = _doc_example_llr()
-    llr = rng.normal(0, 1, enc.shape)  # pure noise: cannot converge
-    out, iters, checks = nrLDPCDecode(llr[:, 0], 2, 3)
-    assert out.shape == (2560,) and iters == 3 and checks.shape == (42 * 256,)
-    assert checks.any()
+    llr = (1.0 - 2.0 * np.where(enc == -1, 0, enc))[:, :1] * 1.2 + rng.normal(0, 1.5, (12800, 3))
+    llr[:, 2] = rng.normal(0, 1, 12800)  # hopeless
+    out, iters, checks = nrLDPCDecode(llr, 2, 6, Algorithm="Offset min-sum",
+                                      OutputFormat=fmt, DecisionType=decision)
+    ref = ldpc_decode(llr.T, 2, 256, algorithm="layered-oms", max_iterations=6,
+                      output="whole", return_syndrome=True)
+    width = 52 * 256 if fmt == "whole" else 2560
+    expected = ref.llr if decision == "soft" else ref.bits
+    np.testing.assert_array_equal(out, expected[:, :width].T)
+    np.testing.assert_array_equal(iters, ref.iterations)
+    np.testing.assert_array_equal(checks, ref.syndrome.T)
+    assert checks.dtype == np.uint8 and checks.shape == (42 * 256, 3)
+    assert checks[:, 2].any() and not ref.parity_ok[2]
+
+
+def test_decode_failure_reports_exact_parity_checks(rng):
+    # finalParityChecks = H x of the decoder's final whole hard decision, also when it fails
+    from opennr.coding.ldpc.base_graph import base_graph
+
+    z = 4
+    h = base_graph(2, z).parity_check_matrix().astype(np.int64)
+    llr = rng.normal(0, 1, (50 * z, 2))  # pure noise: cannot converge
+    whole, iters, checks = nrLDPCDecode(llr, 2, 3, OutputFormat="whole")
+    assert whole.shape == (52 * z, 2) and checks.shape == (42 * z, 2)
+    assert iters.tolist() == [3, 3] and checks.any(axis=0).all()
+    np.testing.assert_array_equal(checks, (h @ whole.astype(np.int64)) % 2)
+    out, it1, c1 = nrLDPCDecode(llr[:, 0], 2, 3)
+    assert out.shape == (4 * 10,) and it1 == 3
+    np.testing.assert_array_equal(c1, checks[:, 0])
+
+
+def test_decode_untransmitted_parity_rows_are_satisfied(rng):
+    # rate recovery leaves the tail of N at 0: those parity bits are set from their rows
+    from opennr.coding.ldpc.base_graph import base_graph
+
+    z = 8
+    h = base_graph(2, z).parity_check_matrix().astype(np.int64)
+    cbs = rng.integers(0, 2, (10 * z, 2)).astype(np.int8)
+    enc = nrLDPCEncode(cbs, 2)
+    llr = (1.0 - 2.0 * enc) * 3.0
+    llr[22 * z :] = 0.0
+    whole, iters, checks = nrLDPCDecode(llr, 2, 10, OutputFormat="whole")
+    np.testing.assert_array_equal(whole[2 * z :], enc)
+    np.testing.assert_array_equal(whole[: 2 * z], cbs[: 2 * z])
+    assert not checks.any() and not ((h @ whole.astype(np.int64)) % 2).any()
 
 
 @pytest.mark.parametrize(

@@ -183,12 +183,30 @@ def _syndrome_ok(app, cols, shifts, row_starts, z, nf, hd, acc, syn, ok):
 
 
 @njit(cache=True)
-def _store_frame(app, hd, g0, f, nf, z, kb, out_bits, out_llr):
-    """Hard decisions and APP LLRs of the ``kb * z`` systematic bits of one frame."""
-    for c in range(kb):
+def _store_frame(app, hd, g0, f, nf, z, out_bits, out_llr):
+    """Hard decisions and APP LLRs of the first ``out_bits.shape[1] / z`` columns of one frame
+    (``kb`` columns: the systematic bits; ``num_cols``: the whole codeword)."""
+    for c in range(out_bits.shape[1] // z):
         for r in range(z):
             out_bits[g0 + f, c * z + r] = hd[c, r * nf + f]
             out_llr[g0 + f, c * z + r] = app[c, r * nf + f]
+
+
+@njit(cache=True)
+def _store_syndrome(hd, cols, shifts, row_starts, g0, f, nf, z, out_syn):
+    """Per-check syndrome of frame ``f``: ``out_syn[g0 + f, i z + r]`` = XOR over the edges of
+    row ``i`` of ``hd[c, (r + P) mod Z]`` (rows in the order of ``row_starts``)."""
+    for i in range(row_starts.shape[0] - 1):
+        for r in range(z):
+            out_syn[g0 + f, i * z + r] = 0
+        for e in range(row_starts[i], row_starts[i + 1]):
+            c = cols[e]
+            s = shifts[e]
+            for r in range(z):
+                v = r + s
+                if v >= z:
+                    v -= z
+                out_syn[g0 + f, i * z + r] ^= hd[c, v * nf + f]
 
 
 # --------------------------------------------------------------------------------------------
@@ -432,14 +450,17 @@ def _spa_extrinsic(t, ea, fw, bacc, par, ext, d, m, tmax):
 @njit(cache=True)
 def layered_decode(
     llr, cols, shifts, row_starts, num_cols, kb, z, frames, algo, max_iter, early_stop,
-    scaling, offset, clip, tmax, out_bits, out_iter, out_ok, out_llr,
+    scaling, offset, clip, tmax, out_bits, out_iter, out_ok, out_llr, out_syn,
 ):
     """Row-layered decoding of ``llr`` [B, N] (float32) in groups of ``frames`` code blocks.
 
     ``algo``: 0 sum-product (exact box-plus), 1 normalised min-sum (``scaling``), 2 offset
     min-sum (``offset``). Min-sum messages are clipped to ``[-clip, clip]``; sum-product
-    saturates the check-node inputs at ``|t| <= tmax``. Writes ``out_bits`` [B, K]
-    uint8, ``out_iter`` [B] int32, ``out_ok`` [B] bool and ``out_llr`` [B, K] float32.
+    saturates the check-node inputs at ``|t| <= tmax``. Writes ``out_bits`` [B, C Z]
+    uint8, ``out_iter`` [B] int32, ``out_ok`` [B] bool and ``out_llr`` [B, C Z] float32, the
+    first ``C`` columns (``kb`` or ``num_cols``) as sized by the caller, and, unless it has no
+    columns, ``out_syn`` [B, R Z] uint8: the syndrome of the final hard decision per check of
+    the ``R`` rows given (written for blocks that fail the checks; the caller zeroes it).
     """
     nb = llr.shape[0]
     ne = cols.shape[0]
@@ -548,7 +569,9 @@ def layered_decode(
                 _syndrome_ok(app, cols, shifts, row_starts, z, nf, hd, acc, syn, ok)
                 for f in range(nf):
                     if not done[f] and (ok[f] or last):
-                        _store_frame(app, hd, g0, f, nf, z, kb, out_bits, out_llr)
+                        _store_frame(app, hd, g0, f, nf, z, out_bits, out_llr)
+                        if out_syn.shape[1] != 0 and not ok[f]:
+                            _store_syndrome(hd, cols, shifts, row_starts, g0, f, nf, z, out_syn)
                         out_iter[g0 + f] = it
                         out_ok[g0 + f] = ok[f]
                         done[f] = True
@@ -563,7 +586,7 @@ def layered_decode(
 @njit(cache=True)
 def flooding_decode(
     llr, cols, shifts, row_starts, num_cols, kb, z, frames, max_iter, early_stop, tmax,
-    out_bits, out_iter, out_ok, out_llr,
+    out_bits, out_iter, out_ok, out_llr, out_syn,
 ):
     """Flooding (two-phase) sum-product decoding with exact box-plus; same outputs as
     :func:`layered_decode`."""
@@ -644,7 +667,9 @@ def flooding_decode(
                 _syndrome_ok(app, cols, shifts, row_starts, z, nf, hd, acc, syn, ok)
                 for f in range(nf):
                     if not done[f] and (ok[f] or last):
-                        _store_frame(app, hd, g0, f, nf, z, kb, out_bits, out_llr)
+                        _store_frame(app, hd, g0, f, nf, z, out_bits, out_llr)
+                        if out_syn.shape[1] != 0 and not ok[f]:
+                            _store_syndrome(hd, cols, shifts, row_starts, g0, f, nf, z, out_syn)
                         out_iter[g0 + f] = it
                         out_ok[g0 + f] = ok[f]
                         done[f] = True

@@ -64,31 +64,42 @@ def _gather_index(shifts, z):
     return (np.arange(z)[None, :] + shifts[:, None]) % z
 
 
-def _syndrome_ok(app, cols, idx, row_starts):
+def _syndrome(app, cols, idx, row_starts):
+    """Per-check syndrome ``[R * Z]`` of the hard decision of ``app`` (rows as given)."""
     hd = (app < 0).astype(np.uint8)
-    for i in range(len(row_starts) - 1):
-        es = slice(row_starts[i], row_starts[i + 1])
-        if np.bitwise_xor.reduce(hd[cols[es][:, None], idx[es]], axis=0).any():
-            return False
-    return True
+    return np.concatenate([
+        np.bitwise_xor.reduce(hd[cols[row_starts[i] : row_starts[i + 1]][:, None],
+                                 idx[row_starts[i] : row_starts[i + 1]]], axis=0)
+        for i in range(len(row_starts) - 1)
+    ])
 
 
-def _finish(app, kb, z):
-    return (app[:kb] < 0).astype(np.uint8).reshape(kb * z), app[:kb].reshape(kb * z).copy()
+def _syndrome_ok(app, cols, idx, row_starts):
+    return not _syndrome(app, cols, idx, row_starts).any()
+
+
+def _finish(app, ncols, z):
+    return (app[:ncols] < 0).astype(np.uint8).reshape(ncols * z), app[:ncols].reshape(-1).copy()
+
+
+def _outputs(nb, ncols_out, z, nsyn):
+    return (np.zeros((nb, ncols_out * z), np.uint8), np.zeros(nb, np.int32), np.zeros(nb, bool),
+            np.zeros((nb, ncols_out * z), np.float32), np.zeros((nb, nsyn), np.uint8))
 
 
 def layered_decode_numpy(
-    llr, cols, shifts, row_starts, num_cols, kb, z, algo, max_iter, early_stop,
-    scaling, offset, clip, tmax,
+    llr, cols, shifts, row_starts, num_cols, ncols_out, z, algo, max_iter, early_stop,
+    scaling, offset, clip, tmax, want_syndrome=False,
 ):
-    """Twin of ``layered_decode``; returns ``(bits, iterations, parity_ok, app_llr)``."""
+    """Twin of ``layered_decode``; returns ``(bits, iterations, parity_ok, app_llr, syndrome)``
+    with the first ``ncols_out`` columns and the per-check syndrome (``[B, 0]`` unless
+    ``want_syndrome``)."""
     nb = llr.shape[0]
     idx = _gather_index(np.asarray(shifts), z)
     cols = np.asarray(cols)
-    bits = np.zeros((nb, kb * z), np.uint8)
-    post = np.zeros((nb, kb * z), np.float32)
-    iters = np.zeros(nb, np.int32)
-    oks = np.zeros(nb, bool)
+    bits, iters, oks, post, syn = _outputs(
+        nb, ncols_out, z, (len(row_starts) - 1) * z if want_syndrome else 0
+    )
     scaling, offset, clip = np.float32(scaling), np.float32(offset), np.float32(clip)
     for b in range(nb):
         app = np.zeros((num_cols, z), np.float32)
@@ -107,23 +118,25 @@ def layered_decode_numpy(
                 app[ci, ii] = t + r
             ok = _syndrome_ok(app, cols, idx, row_starts) if (early_stop or it == max_iter) else False
             if ok or it == max_iter:
-                bits[b], post[b] = _finish(app, kb, z)
+                bits[b], post[b] = _finish(app, ncols_out, z)
                 iters[b], oks[b] = it, ok
+                if want_syndrome:
+                    syn[b] = _syndrome(app, cols, idx, row_starts)
                 break
-    return bits, iters, oks, post
+    return bits, iters, oks, post, syn
 
 
 def flooding_decode_numpy(
-    llr, cols, shifts, row_starts, num_cols, kb, z, max_iter, early_stop, tmax
+    llr, cols, shifts, row_starts, num_cols, ncols_out, z, max_iter, early_stop, tmax,
+    want_syndrome=False,
 ):
-    """Twin of ``flooding_decode``; returns ``(bits, iterations, parity_ok, app_llr)``."""
+    """Twin of ``flooding_decode``; same outputs as :func:`layered_decode_numpy`."""
     nb = llr.shape[0]
     idx = _gather_index(np.asarray(shifts), z)
     cols = np.asarray(cols)
-    bits = np.zeros((nb, kb * z), np.uint8)
-    post = np.zeros((nb, kb * z), np.float32)
-    iters = np.zeros(nb, np.int32)
-    oks = np.zeros(nb, bool)
+    bits, iters, oks, post, syn = _outputs(
+        nb, ncols_out, z, (len(row_starts) - 1) * z if want_syndrome else 0
+    )
     for b in range(nb):
         chan = np.zeros((num_cols, z), np.float32)
         chan[2:] = llr[b].reshape(num_cols - 2, z)
@@ -141,7 +154,9 @@ def flooding_decode_numpy(
             app = new
             ok = _syndrome_ok(app, cols, idx, row_starts) if (early_stop or it == max_iter) else False
             if ok or it == max_iter:
-                bits[b], post[b] = _finish(app, kb, z)
+                bits[b], post[b] = _finish(app, ncols_out, z)
                 iters[b], oks[b] = it, ok
+                if want_syndrome:
+                    syn[b] = _syndrome(app, cols, idx, row_starts)
                 break
-    return bits, iters, oks, post
+    return bits, iters, oks, post, syn

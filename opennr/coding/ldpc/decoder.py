@@ -2,7 +2,9 @@
 
 The decoders take the ``N`` LLRs ``d_0 .. d_{N-1}`` of a code block (``N = 66 Z`` for BG1,
 ``50 Z`` for BG2; the first ``2 Z`` systematic bits are punctured by §5.3.2 and start at LLR 0)
-and return the ``K`` systematic bits (``K = 22 Z`` or ``10 Z``), filler positions included.
+and return the ``K`` systematic bits (``K = 22 Z`` or ``10 Z``), filler positions included, or
+(``output="whole"``) all ``N + 2 Z`` codeword bits ``c_0 .. c_{N+2Z-1}``; on request also the
+syndrome of the final hard decision, one entry per parity check.
 
 Four algorithms are offered, all batched over code blocks:
 
@@ -25,7 +27,7 @@ from opennr._validation import as_llrs, check_choice, check_int
 from opennr.coding.ldpc import _decoder_kernels as _k
 from opennr.coding.ldpc.base_graph import base_graph
 
-__all__ = ["LdpcDecodeResult", "ldpc_decode", "ALGORITHMS"]
+__all__ = ["LdpcDecodeResult", "ldpc_decode", "ALGORITHMS", "OUTPUTS"]
 
 _CLAUSE = "TS 38.212 §5.3.2"
 
@@ -33,6 +35,8 @@ _CLAUSE = "TS 38.212 §5.3.2"
 ALGORITHMS: tuple[str, ...] = ("layered-spa", "layered-nms", "layered-oms", "flooding-spa")
 _ALGO_CODE = {"layered-spa": _k.ALG_SPA, "layered-nms": _k.ALG_NMS, "layered-oms": _k.ALG_OMS}
 _BACKENDS = ("auto", "numba", "numpy")
+#: Values of ``ldpc_decode``'s ``output``.
+OUTPUTS: tuple[str, ...] = ("info", "whole")
 #: Largest accepted ``max_iterations``.
 MAX_ITERATIONS = 1000
 #: Default normalisation of layered normalised min-sum per base graph (see ``ldpc_decode``).
@@ -58,21 +62,27 @@ class LdpcDecodeResult:
 
     Attributes
     ----------
-    bits : numpy.ndarray of uint8, shape [..., K]
+    bits : numpy.ndarray of uint8, shape [..., K] or [..., N + 2 Z]
         Hard decisions on the ``K`` systematic bits ``c_0 .. c_{K-1}`` (the two punctured
-        columns and any filler positions included, as decoded).
+        columns and any filler positions included, as decoded), or with ``output="whole"`` on
+        all ``num_cols Z = N + 2 Z`` codeword bits (systematic, then parity).
     iterations : numpy.ndarray of int32, shape [...]
         Iterations run for each code block (``max_iterations`` unless early termination hit).
     parity_ok : numpy.ndarray of bool, shape [...]
         Whether the final hard decision of the whole codeword satisfies every parity check.
-    llr : numpy.ndarray of float32, shape [..., K] or None
-        A-posteriori LLRs (``ln P(0)/P(1)``) of the ``K`` systematic bits.
+    llr : numpy.ndarray of float32, shape [..., K] or [..., N + 2 Z], or None
+        A-posteriori LLRs (``ln P(0)/P(1)``) of the same bits as ``bits``.
+    syndrome : numpy.ndarray of uint8, shape [..., num_rows Z], or None
+        With ``return_syndrome=True``: ``H x mod 2`` of the final hard decision ``x`` of the
+        whole codeword, one entry per check (``46 Z`` for BG1, ``42 Z`` for BG2), check
+        ``r`` of base-graph row ``i`` at ``i Z + r``. All zero exactly where ``parity_ok``.
     """
 
     bits: np.ndarray
     iterations: np.ndarray
     parity_ok: np.ndarray
     llr: np.ndarray | None = None
+    syndrome: np.ndarray | None = None
 
 
 def _frames_per_group(z: int, batch: int, edges: int) -> int:
@@ -92,6 +102,8 @@ def ldpc_decode(
     early_termination: bool = True,
     scaling: float | None = None,
     offset: float = 0.5,
+    output: str = "info",
+    return_syndrome: bool = False,
     backend: str = "auto",
 ) -> LdpcDecodeResult:
     """TS 38.212 §5.3.2: decode LDPC code blocks, ``[..., N]`` LLRs -> ``[..., K]`` bits.
@@ -120,14 +132,22 @@ def ldpc_decode(
         (MATLAB's default). Measured with ``benchmarks/bench_ldpc_decoder.py --bler``.
     offset : float
         Offset of ``"layered-oms"``, >= 0.
+    output : {"info", "whole"}
+        ``"info"``: ``bits`` and ``llr`` cover the ``K`` systematic bits; ``"whole"``: all
+        ``N + 2 Z`` codeword bits ``c_0 .. c_{N+2Z-1}`` (the ``2 Z`` punctured systematic bits,
+        the rest of the systematic part, every parity bit).
+    return_syndrome : bool
+        Also return the per-check syndrome of the final hard decision (``syndrome``). Costs
+        one syndrome evaluation per block that fails the checks; converged blocks get zeros.
     backend : {"auto", "numba", "numpy"}
         ``"numpy"`` is a slow plain-NumPy twin (used in tests); ``"auto"`` means ``"numba"``.
 
     Returns
     -------
     LdpcDecodeResult
-        ``bits`` uint8 [..., K], ``iterations`` int32 [...], ``parity_ok`` bool [...],
-        ``llr`` float32 [..., K].
+        ``bits`` uint8 [..., K] (or [..., N + 2 Z]), ``iterations`` int32 [...], ``parity_ok``
+        bool [...], ``llr`` float32 [..., K] (or [..., N + 2 Z]), ``syndrome`` uint8
+        [..., num_rows Z] or None.
 
     Notes
     -----
@@ -142,6 +162,13 @@ def ldpc_decode(
     Rows whose degree-one parity column ``kb + i`` (``i >= 4``) is all-zero LLR in every block of
     the batch (not transmitted after rate matching) carry no information: they send exactly zero
     to their other variables and are skipped, and counted as satisfied in ``parity_ok``.
+    Their parity bits are erasures that the row alone determines: with ``output="whole"`` the
+    hard decision of such a bit is the XOR of the row's other hard decisions (so the row is
+    satisfied and its ``syndrome`` entries are 0), and its LLR is the message the row would
+    send it given the final APP values of its other variables (box-plus with the inputs
+    saturated at +-40 for sum-product, scaled or offset minimum for min-sum), with that sign.
+    Had the row been decoded, the bit would receive exactly such a message (the row sends zero
+    to its other variables), computed from the APP values of the iteration it was visited in.
 
     Examples
     --------
@@ -150,6 +177,9 @@ def ldpc_decode(
     >>> res = ldpc_decode(llr, 2, 2)
     >>> res.bits.shape, int(res.bits.sum()), res.parity_ok.tolist()
     ((2, 20), 0, [True, True])
+    >>> res = ldpc_decode(llr, 2, 2, output="whole", return_syndrome=True)
+    >>> res.bits.shape, res.llr.shape, res.syndrome.shape, int(res.syndrome.sum())
+    ((2, 104), (2, 104), (2, 84), 0)
     """
     check_choice(bg, "bg", (1, 2), clause=_CLAUSE)
     g = base_graph(bg, z)
@@ -158,6 +188,9 @@ def ldpc_decode(
     if not isinstance(early_termination, bool | np.bool_):
         raise TypeError(f"early_termination must be a bool, got {early_termination!r}")
     backend = check_choice(backend, "backend", _BACKENDS)
+    output = check_choice(output, "output", OUTPUTS, clause=_CLAUSE)
+    if not isinstance(return_syndrome, bool | np.bool_):
+        raise TypeError(f"return_syndrome must be a bool, got {return_syndrome!r}")
     if scaling is None:
         scaling = DEFAULT_SCALING[bg]
     scaling = _check_real(scaling, "scaling", 0.0, 1.0, low_open=True)
@@ -171,50 +204,100 @@ def ldpc_decode(
     batch_shape = arr.shape[:-1]
     flat = np.ascontiguousarray(arr.reshape(-1, g.n), dtype=np.float32)
     nb = flat.shape[0]
-    kb, k = g.k_b_max, g.k
-    cols, shifts, row_starts = _active_rows(g, flat)
-    args = (cols, shifts, row_starts, g.num_cols, kb, z)
+    kb = g.k_b_max
+    ncols_out = g.num_cols if output == "whole" else kb
+    width = ncols_out * z
+    cols, shifts, row_starts, live = _active_rows(g, flat)
+    want_syn = bool(return_syndrome)
     if backend == "numpy":
         from opennr.coding.ldpc import _decoder_numpy as _np
 
+        args = (cols, shifts, row_starts, g.num_cols, ncols_out, z)
         if algorithm == "flooding-spa":
-            bits, iters, ok, post = _np.flooding_decode_numpy(
-                flat, *args, max_iterations, bool(early_termination), _SPA_TMAX
+            bits, iters, ok, post, syn = _np.flooding_decode_numpy(
+                flat, *args, max_iterations, bool(early_termination), _SPA_TMAX, want_syn
             )
         else:
-            bits, iters, ok, post = _np.layered_decode_numpy(
+            bits, iters, ok, post, syn = _np.layered_decode_numpy(
                 flat, *args, _ALGO_CODE[algorithm], max_iterations, bool(early_termination),
-                scaling, offset, _MSG_CLIP, _SPA_TMAX,
+                scaling, offset, _MSG_CLIP, _SPA_TMAX, want_syn,
             )
     else:
-        bits = np.zeros((nb, k), np.uint8)
-        post = np.zeros((nb, k), np.float32)
+        bits = np.zeros((nb, width), np.uint8)
+        post = np.zeros((nb, width), np.float32)
         iters = np.zeros(nb, np.int32)
         ok = np.zeros(nb, np.bool_)
+        syn = np.zeros((nb, (len(row_starts) - 1) * z if want_syn else 0), np.uint8)
         if nb:
             frames = _frames_per_group(z, nb, len(cols))
             kargs = (flat, cols, shifts, row_starts, g.num_cols, kb, z, frames)
             if algorithm == "flooding-spa":
                 _k.flooding_decode(
                     *kargs, max_iterations, bool(early_termination), np.float32(_SPA_TMAX),
-                    bits, iters, ok, post,
+                    bits, iters, ok, post, syn,
                 )
             else:
                 _k.layered_decode(
                     *kargs, _ALGO_CODE[algorithm], max_iterations, bool(early_termination),
                     np.float32(scaling), np.float32(offset), np.float32(_MSG_CLIP),
-                    np.float32(_SPA_TMAX), bits, iters, ok, post,
+                    np.float32(_SPA_TMAX), bits, iters, ok, post, syn,
                 )
+    if output == "whole" and not live.all() and nb:
+        _complete_erased_parity(g, live, bits, post, algorithm, scaling, offset)
+    syndrome = None
+    if want_syn:
+        syndrome = np.zeros((nb, g.num_rows, z), np.uint8)  # skipped rows: satisfied
+        syndrome[:, live] = syn.reshape(nb, int(live.sum()), z)
+        syndrome = syndrome.reshape(*batch_shape, g.num_rows * z)
     return LdpcDecodeResult(
-        bits=bits.reshape(*batch_shape, k),
+        bits=bits.reshape(*batch_shape, width),
         iterations=iters.reshape(batch_shape),
         parity_ok=ok.reshape(batch_shape),
-        llr=post.reshape(*batch_shape, k),
+        llr=post.reshape(*batch_shape, width),
+        syndrome=syndrome,
     )
 
 
-def _active_rows(g, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Edges of the rows that carry information for this batch.
+def _complete_erased_parity(g, live, bits, post, algorithm, scaling, offset):
+    """Decide the degree-one parity bits of the skipped rows from their rows (see Notes).
+
+    ``bits``/``post`` [B, num_cols Z] are completed in place: for check ``r`` of a skipped row
+    ``i``, the parity bit ``(r + P) mod Z`` of column ``kb + i`` gets the XOR of the row's other
+    hard decisions and the check-node message computed from their APP values.
+    """
+    z, kb = g.z, g.k_b_max
+    nb = bits.shape[0]
+    hd = bits.reshape(nb, g.num_cols, z)
+    app = post.reshape(nb, g.num_cols, z)
+    r = np.arange(z)
+    for i in np.flatnonzero(~live):
+        es = np.flatnonzero(g.rows == i)
+        p_edge = es[g.cols[es] == kb + i][0]
+        others = es[es != p_edge]
+        idx = (r[None, :] + g.shifts[others][:, None]) % z  # [d-1, Z]
+        c = g.cols[others][:, None]
+        parity = np.bitwise_xor.reduce(hd[:, c, idx], axis=1)  # [B, Z]
+        mag = np.abs(app[:, c, idx])  # [B, d-1, Z]
+        if algorithm.endswith("spa"):
+            mag = np.minimum(mag.astype(np.float64), _SPA_TMAX)
+            acc = mag[:, 0]
+            for j in range(1, mag.shape[1]):
+                b = mag[:, j]
+                acc = (np.minimum(acc, b) + np.log1p(np.exp(-(acc + b)))
+                       - np.log1p(np.exp(-np.abs(acc - b))))
+            acc = np.maximum(acc, 0.0)
+        elif algorithm == "layered-nms":
+            acc = np.minimum(mag.min(axis=1) * np.float32(scaling), np.float32(_MSG_CLIP))
+        else:
+            acc = np.minimum(np.maximum(mag.min(axis=1) - np.float32(offset), np.float32(0.0)),
+                             np.float32(_MSG_CLIP))
+        v = (r + g.shifts[p_edge]) % z
+        hd[:, kb + i, v] = parity
+        app[:, kb + i, v] = np.where(parity == 1, -acc, acc).astype(np.float32)
+
+
+def _active_rows(g, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Edges of the rows that carry information for this batch, and the mask of those rows.
 
     Every row ``i >= 4`` has its own degree-one parity column ``kb + i``. When that column is
     all-zero LLR in every block (not transmitted), the check sends exactly zero to all its other
@@ -223,13 +306,14 @@ def _active_rows(g, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """
     kb, z = g.k_b_max, g.z
     nb = flat.shape[0]
+    all_rows = np.ones(g.num_rows, bool)
     if nb == 0:
-        return g.cols, g.shifts, g.row_starts
+        return g.cols, g.shifts, g.row_starts, all_rows
     blocks = flat.reshape(nb, g.num_cols - 2, z)
     ext = blocks[:, kb + 4 - 2 :, :]
     dead = ~(ext != 0).any(axis=(0, 2))  # per extension column kb+4 .. num_cols-1
     if not dead.any():
-        return g.cols, g.shifts, g.row_starts
+        return g.cols, g.shifts, g.row_starts, all_rows
     keep_row = np.ones(g.num_rows, bool)
     keep_row[4:] = ~dead
     keep = keep_row[g.rows]
@@ -237,7 +321,7 @@ def _active_rows(g, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     shifts = np.ascontiguousarray(g.shifts[keep])
     starts = np.concatenate([[0], np.cumsum(np.bincount(g.rows[keep], minlength=g.num_rows))])
     starts = starts[np.concatenate([[True], keep_row])].astype(np.int32)
-    return cols, shifts, starts
+    return cols, shifts, starts, keep_row
 
 
 def _check_real(value, name, low, high, *, low_open=False):

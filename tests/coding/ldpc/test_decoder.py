@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from opennr.coding.ldpc.base_graph import LIFTING_SIZES, base_graph
 from opennr.coding.ldpc.decoder import ALGORITHMS, LdpcDecodeResult, ldpc_decode
+from opennr.coding.ldpc.encoder import ldpc_encode
 
 FILLER_LLR = 1.0e4
 
@@ -227,6 +228,10 @@ def test_bad_inputs():
         ldpc_decode(good, 1, 2, early_termination="yes")
     with pytest.raises(ValueError, match="dimension"):
         ldpc_decode(np.float32(1.0), 1, 2)
+    with pytest.raises(ValueError, match="output must be one of 'info', 'whole'"):
+        ldpc_decode(good, 1, 2, output="all")
+    with pytest.raises(TypeError, match="return_syndrome"):
+        ldpc_decode(good, 1, 2, return_syndrome=1)
 
 
 # ------------------------------------------------------------------------------------------
@@ -327,6 +332,130 @@ def test_rows_of_untransmitted_parity_are_skipped_exactly(algorithm, rng):
     its, ok = np.zeros(4, np.int32), np.zeros(4, bool)
     kern.layered_decode(llr, g.cols, g.shifts, g.row_starts, g.num_cols, g.k_b_max, z, 4,
                         _ALGO_CODE[algorithm], 5, False, np.float32(0.75), np.float32(0.5),
-                        np.float32(1e5), np.float32(40.0), bits, its, ok, post)
+                        np.float32(1e5), np.float32(40.0), bits, its, ok, post,
+                        np.zeros((4, 0), np.uint8))
     np.testing.assert_allclose(res.llr, post, rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(res.bits, bits)
+
+
+# ------------------------------------------------------------------------------------------
+# Whole-codeword output and per-check syndrome
+# ------------------------------------------------------------------------------------------
+def _whole_codeword(c, bg, z):
+    """``c_0 .. c_{N+2Z-1}``: the 2Z punctured bits, then the encoder's N output bits."""
+    return np.concatenate([c[..., : 2 * z], ldpc_encode(c, bg, z)], axis=-1)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+@pytest.mark.parametrize("bg, z", [(1, 6), (2, 13)])
+def test_whole_output_of_noiseless_codeword(algorithm, backend, bg, z, rng):
+    g = base_graph(bg, z)
+    c = rng.integers(0, 2, (2, 3, g.k), dtype=np.uint8)
+    full = _whole_codeword(c, bg, z)
+    assert full.shape == (2, 3, g.num_cols * z)
+    np.testing.assert_array_equal(full, _encode(c, bg, z))  # two independent encoders agree
+    llr = (4.0 * (1.0 - 2.0 * full[..., 2 * z :])).astype(np.float32)
+    res = ldpc_decode(llr, bg, z, algorithm=algorithm, output="whole", return_syndrome=True,
+                      backend=backend)
+    np.testing.assert_array_equal(res.bits, full)
+    assert res.llr.shape == full.shape and res.llr.dtype == np.float32
+    assert ((res.llr < 0) == (res.bits == 1)).all()
+    assert res.syndrome.shape == (2, 3, g.num_rows * z) and res.syndrome.dtype == np.uint8
+    assert not res.syndrome.any() and res.parity_ok.all()
+    # the info output is the first K columns of the whole one
+    info = ldpc_decode(llr, bg, z, algorithm=algorithm, backend=backend)
+    np.testing.assert_array_equal(info.bits, res.bits[..., : g.k])
+    np.testing.assert_array_equal(info.llr, res.llr[..., : g.k])
+    assert info.syndrome is None
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+@pytest.mark.parametrize("bg, z, batch", [(1, 5, 3), (2, 7, 17)])
+def test_syndrome_of_non_converged_blocks_is_h_times_x(algorithm, backend, bg, z, batch, rng):
+    g = base_graph(bg, z)
+    h = g.parity_check_matrix().astype(np.int64)
+    llr = np.full((batch, g.n), 4.0, np.float32)
+    llr[1::2] = rng.standard_normal((len(llr[1::2]), g.n))  # noise: cannot converge
+    res = ldpc_decode(llr, bg, z, algorithm=algorithm, max_iterations=3, output="whole",
+                      return_syndrome=True, backend=backend)
+    np.testing.assert_array_equal(res.syndrome, (res.bits.astype(np.int64) @ h.T) % 2)
+    np.testing.assert_array_equal(res.parity_ok, ~res.syndrome.any(axis=-1))
+    assert res.parity_ok[0::2].all() and not res.parity_ok[1::2].any()
+    # with the info output the syndrome is the same
+    info = ldpc_decode(llr, bg, z, algorithm=algorithm, max_iterations=3,
+                       return_syndrome=True, backend=backend)
+    np.testing.assert_array_equal(info.syndrome, res.syndrome)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_erased_parity_bits_of_skipped_rows(algorithm, rng):
+    # BG2: codeword columns 20 .. 51 untransmitted (rows 10 .. 41 are skipped). Their
+    # hard decisions satisfy their rows; their LLRs are the rows' messages.
+    bg, z = 2, 8
+    g = base_graph(bg, z)
+    h = g.parity_check_matrix().astype(np.int64)
+    c = rng.integers(0, 2, (4, g.k), dtype=np.uint8)
+    full = _whole_codeword(c, bg, z)
+    llr = _bpsk_llr(full[:, 2 * z :], 0.6, rng)
+    llr[:, 18 * z :] = 0.0
+    llr[3] = rng.standard_normal(g.n)  # and one hopeless block
+    llr[3, 18 * z :] = 0.0
+    res = ldpc_decode(llr, bg, z, algorithm=algorithm, output="whole", return_syndrome=True,
+                      max_iterations=10)
+    np.testing.assert_array_equal(res.syndrome, (res.bits.astype(np.int64) @ h.T) % 2)
+    assert not res.syndrome[:, 10 * z :].any()  # skipped rows are satisfied
+    assert res.parity_ok[:3].all() and not res.parity_ok[3]
+    np.testing.assert_array_equal(res.bits[:3], full[:3])
+    erased = res.llr[:3, 20 * z :]
+    assert ((erased < 0) == (res.bits[:3, 20 * z :] == 1)).all() and (erased != 0).all()
+    # both backends complete them alike
+    ref = ldpc_decode(llr, bg, z, algorithm=algorithm, output="whole", return_syndrome=True,
+                      max_iterations=10, backend="numpy")
+    np.testing.assert_array_equal(ref.syndrome, res.syndrome)
+    if algorithm in ("layered-nms", "layered-oms"):
+        np.testing.assert_array_equal(ref.bits, res.bits)
+        np.testing.assert_array_equal(ref.llr, res.llr)
+    else:
+        np.testing.assert_allclose(ref.llr[:3], res.llr[:3], rtol=1e-4, atol=1e-3)
+
+
+def test_erased_parity_llr_is_the_row_message():
+    # one skipped row, min-sum: its parity LLR is the scaled minimum of the others' |APP|,
+    # signed by the XOR of their decisions (independent per-check evaluation with H)
+    bg, z = 2, 4
+    g = base_graph(bg, z)
+    h = g.parity_check_matrix()
+    rng = np.random.default_rng(5)
+    llr = rng.normal(1.0, 2.0, (2, g.n)).astype(np.float32)
+    llr[:, (g.num_cols - 3) * z :] = 0.0  # last row's parity column (kb + 41 = 51)
+    res = ldpc_decode(llr, bg, z, algorithm="layered-nms", output="whole", max_iterations=2,
+                      early_termination=False, scaling=0.5)
+    for q in range((g.num_rows - 1) * z, g.num_rows * z):
+        vs = np.flatnonzero(h[q])
+        p = vs[vs >= (g.num_cols - 1) * z][0]
+        others = vs[vs != p]
+        a = res.llr[:, others]
+        sign = np.where(np.bitwise_xor.reduce(res.bits[:, others], axis=1) == 1, -1.0, 1.0)
+        np.testing.assert_allclose(res.llr[:, p], sign * 0.5 * np.abs(a).min(axis=1), rtol=1e-6)
+
+
+@pytest.mark.parametrize("algorithm", ["layered-nms", "layered-oms"])
+def test_whole_and_syndrome_kernel_identical_to_numpy_twin(algorithm, rng):
+    bg, z, batch = 2, 20, 18
+    llr = _bpsk_llr(np.zeros((batch, _n(bg, z)), np.uint8), 1.3, rng)
+    llr[:, ::5] = -llr[:, ::5]
+    kw = {"algorithm": algorithm, "max_iterations": 4, "output": "whole",
+          "return_syndrome": True}
+    a = ldpc_decode(llr, bg, z, **kw)
+    b = ldpc_decode(llr, bg, z, backend="numpy", **kw)
+    assert not a.parity_ok.all()
+    for name in ("bits", "llr", "syndrome", "iterations", "parity_ok"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_whole_output_empty_batch():
+    res = ldpc_decode(np.zeros((0, _n(2, 3)), np.float32), 2, 3, output="whole",
+                      return_syndrome=True)
+    assert res.bits.shape == (0, 52 * 3) and res.syndrome.shape == (0, 42 * 3)
