@@ -13,11 +13,13 @@ encoder uses that closed form; the tests check it against the literal register l
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 
 import numpy as np
 
 from opennr._validation import as_bits, check_last_axis
+from opennr.coding.polar._encoder_kernels import place_bits_kernel, transform_words
 from opennr.coding.polar.construction import PolarCode
 from opennr.coding.polar.interleavers import K_IL_MAX, input_interleaver_pattern
 
@@ -26,8 +28,11 @@ __all__ = ["pc_bit_matrix", "polar_encode", "polar_transform"]
 _CLAUSE = "TS 38.212 §5.3.1.2"
 
 
-def _transform_inplace(x: np.ndarray) -> np.ndarray:
-    """``x <- x G_N`` on a C-contiguous uint8 array [B, N] (butterflies, XOR in place)."""
+_LITTLE_ENDIAN = sys.byteorder == "little"
+
+
+def _transform_numpy(x: np.ndarray) -> np.ndarray:
+    """NumPy twin of the kernel: ``x <- x G_N`` on a C-contiguous uint8 array [B, N], in place."""
     b, n = x.shape
     h = 1
     while h < n:
@@ -35,6 +40,14 @@ def _transform_inplace(x: np.ndarray) -> np.ndarray:
         np.bitwise_xor(v[:, :, 0, :], v[:, :, 1, :], out=v[:, :, 0, :])
         h *= 2
     return x
+
+
+def _transform_inplace(x: np.ndarray) -> np.ndarray:
+    """``x <- x G_N`` on a C-contiguous uint8 array [B, N] (Numba kernel when N >= 8)."""
+    if x.shape[1] >= 8 and _LITTLE_ENDIAN and x.flags.c_contiguous:
+        transform_words(x)
+        return x
+    return _transform_numpy(x)
 
 
 def polar_transform(u) -> np.ndarray:
@@ -163,12 +176,25 @@ def polar_encode(c, code: PolarCode, *, input_interleaving: bool = False) -> np.
     c = as_bits(c, "c", _CLAUSE)
     check_last_axis(c, "c", code.k, _CLAUSE)
     batch = c.shape[:-1]
-    c2 = c.reshape(-1, code.k)
-    if iil:
-        c2 = c2[:, input_interleaver_pattern(code.k)]
+    c2 = np.ascontiguousarray(c.reshape(-1, code.k))
+    perm = _permutation(code.k, iil)
     u = np.zeros((c2.shape[0], code.n), dtype=np.uint8)
-    u[:, code.info_positions] = c2
+    place_bits_kernel(c2, perm, _info_positions(code), u)
     if code.n_pc:
-        m = _pc_matrix(code)
-        u[:, code.pc_positions] = (c2.astype(np.int32) @ m.T.astype(np.int32)) & 1
+        c_int = u[:, code.info_positions].astype(np.int32)  # c' = interleaved c
+        u[:, code.pc_positions] = (c_int @ _pc_matrix(code).T.astype(np.int32)) & 1
     return _transform_inplace(u).reshape(*batch, code.n)
+
+
+@lru_cache(maxsize=256)
+def _permutation(k: int, iil: bool) -> np.ndarray:
+    perm = input_interleaver_pattern(k).copy() if iil else np.arange(k, dtype=np.int64)
+    perm.setflags(write=False)
+    return perm
+
+
+@lru_cache(maxsize=1024)
+def _info_positions(code: PolarCode) -> np.ndarray:
+    info = code.info_positions.astype(np.int64)
+    info.setflags(write=False)
+    return info

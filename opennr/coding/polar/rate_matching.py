@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from opennr._validation import as_bits, as_llrs, check_last_axis
+from opennr.coding.ldpc._rate_matching_kernels import gather_kernel, scatter_add_kernel
 from opennr.coding.polar.construction import PolarCode
 from opennr.coding.polar.interleavers import (
     channel_interleaver_pattern,
@@ -130,7 +131,10 @@ def polar_rate_match(
     idx = _index_map(code, _check_flag(channel_interleaving, "channel_interleaving"))
     d = as_bits(d, "d", _CLAUSE)
     check_last_axis(d, "d", code.n, _CLAUSE)
-    return np.take(d, idx, axis=-1)
+    d2 = np.ascontiguousarray(d.reshape(-1, code.n))
+    out = np.empty((d2.shape[0], code.e), dtype=np.uint8)
+    gather_kernel(d2, idx, out)
+    return out.reshape(*d.shape[:-1], code.e)
 
 
 def polar_rate_recover(
@@ -169,22 +173,17 @@ def polar_rate_recover(
     check_last_axis(llr, "llr", code.e, _CLAUSE)
     n, e = code.n, code.e
     batch = llr.shape[:-1]
-    x = llr.reshape(-1, e)
-    if ibil:
-        f = x
-        x = np.empty_like(f)
-        x[:, channel_interleaver_pattern(e)] = f
-    y = np.zeros((x.shape[0], n), dtype=np.float32)
-    mode = code.rate_matching_mode
-    if mode == "repetition":
-        full, rest = divmod(e, n)
-        y += x[:, : full * n].reshape(-1, full, n).sum(axis=1, dtype=np.float32)
-        y[:, :rest] += x[:, full * n :]
-    elif mode == "puncturing":
-        y[:, n - e :] = x
-    else:
-        y[:, :e] = x
-        y[:, e:] = SHORTENED_LLR
-    d = np.empty_like(y)
-    d[:, subblock_interleaver_pattern(n)] = y
-    return d.reshape(*batch, n)
+    out = np.zeros((int(np.prod(batch, dtype=np.int64)), n), dtype=np.float32)
+    scatter_add_kernel(
+        np.ascontiguousarray(llr.reshape(-1, e)), _index_map(code, ibil), out
+    )
+    if code.rate_matching_mode == "shortening":
+        out[:, _shortened_positions(code)] = SHORTENED_LLR
+    return out.reshape(*batch, n)
+
+
+@lru_cache(maxsize=1024)
+def _shortened_positions(code: PolarCode) -> np.ndarray:
+    pos = subblock_interleaver_pattern(code.n)[code.e :].copy()
+    pos.setflags(write=False)
+    return pos

@@ -12,8 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opennr.coding.crc import crc_attach
+from opennr.coding.polar._encoder_kernels import transform_words
 from opennr.coding.polar.construction import polar_construct
-from opennr.coding.polar.encoder import pc_bit_matrix, polar_encode, polar_transform
+from opennr.coding.polar.encoder import (
+    _transform_numpy,
+    pc_bit_matrix,
+    polar_encode,
+    polar_transform,
+)
 from opennr.coding.polar.interleavers import input_interleaver_pattern
 from opennr.coding.polar.rate_matching import polar_rate_match
 
@@ -72,6 +78,18 @@ def test_transform_matches_kronecker_matrix(rng):
         polar_transform(np.zeros(12, dtype=np.uint8))
     with pytest.raises(TypeError):
         polar_transform(np.zeros(8, dtype=np.float32))
+
+
+@pytest.mark.parametrize("n", [8, 16, 32, 64, 128, 256, 512, 1024])
+def test_transform_kernel_matches_numpy_twin(n, rng):
+    u = rng.integers(0, 2, (37, n)).astype(np.uint8)
+    fast = u.copy()
+    transform_words(fast)
+    np.testing.assert_array_equal(fast, _transform_numpy(u.copy()))
+    # unit vectors give the rows of G_N
+    eye = np.eye(n, dtype=np.uint8)
+    transform_words(eye)
+    np.testing.assert_array_equal(eye, _g_n(n))
 
 
 @settings(max_examples=60, deadline=None)
