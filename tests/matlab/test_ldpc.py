@@ -303,7 +303,7 @@ def test_decode_untransmitted_parity_rows_are_satisfied(rng):
     enc = nrLDPCEncode(cbs, 2)
     llr = (1.0 - 2.0 * enc) * 3.0
     llr[22 * z :] = 0.0
-    whole, iters, checks = nrLDPCDecode(llr, 2, 10, OutputFormat="whole")
+    whole, _, checks = nrLDPCDecode(llr, 2, 10, OutputFormat="whole")
     np.testing.assert_array_equal(whole[2 * z :], enc)
     np.testing.assert_array_equal(whole[: 2 * z], cbs[: 2 * z])
     assert not checks.any() and not ((h @ whole.astype(np.int64)) % 2).any()

@@ -193,20 +193,24 @@ def _store_frame(app, hd, g0, f, nf, z, out_bits, out_llr):
 
 
 @njit(cache=True)
-def _store_syndrome(hd, cols, shifts, row_starts, g0, f, nf, z, out_syn):
-    """Per-check syndrome of frame ``f``: ``out_syn[g0 + f, i z + r]`` = XOR over the edges of
-    row ``i`` of ``hd[c, (r + P) mod Z]`` (rows in the order of ``row_starts``)."""
-    for i in range(row_starts.shape[0] - 1):
-        for r in range(z):
-            out_syn[g0 + f, i * z + r] = 0
-        for e in range(row_starts[i], row_starts[i + 1]):
-            c = cols[e]
-            s = shifts[e]
-            for r in range(z):
-                v = r + s
-                if v >= z:
-                    v -= z
-                out_syn[g0 + f, i * z + r] ^= hd[c, v * nf + f]
+def syndrome(bits, cols, shifts, row_starts, z, ok, out_syn):
+    """Per-check syndrome of whole hard decisions ``bits`` [B, num_cols Z] (uint8).
+
+    ``out_syn[b, i Z + r]`` = XOR over the edges ``(c, P)`` of row ``i`` (rows in the order of
+    ``row_starts``) of ``bits[b, c Z + (r + P) mod Z]``; left untouched (zero) where ``ok[b]``.
+    """
+    for b in range(bits.shape[0]):
+        if ok[b]:
+            continue
+        for i in range(row_starts.shape[0] - 1):
+            o = i * z
+            for e in range(row_starts[i], row_starts[i + 1]):
+                base = cols[e] * z
+                s = shifts[e]
+                for r in range(z - s):
+                    out_syn[b, o + r] ^= bits[b, base + s + r]
+                for r in range(s):
+                    out_syn[b, o + z - s + r] ^= bits[b, base + r]
 
 
 # --------------------------------------------------------------------------------------------
@@ -450,7 +454,7 @@ def _spa_extrinsic(t, ea, fw, bacc, par, ext, d, m, tmax):
 @njit(cache=True)
 def layered_decode(
     llr, cols, shifts, row_starts, num_cols, kb, z, frames, algo, max_iter, early_stop,
-    scaling, offset, clip, tmax, out_bits, out_iter, out_ok, out_llr, out_syn,
+    scaling, offset, clip, tmax, out_bits, out_iter, out_ok, out_llr,
 ):
     """Row-layered decoding of ``llr`` [B, N] (float32) in groups of ``frames`` code blocks.
 
@@ -458,9 +462,7 @@ def layered_decode(
     min-sum (``offset``). Min-sum messages are clipped to ``[-clip, clip]``; sum-product
     saturates the check-node inputs at ``|t| <= tmax``. Writes ``out_bits`` [B, C Z]
     uint8, ``out_iter`` [B] int32, ``out_ok`` [B] bool and ``out_llr`` [B, C Z] float32, the
-    first ``C`` columns (``kb`` or ``num_cols``) as sized by the caller, and, unless it has no
-    columns, ``out_syn`` [B, R Z] uint8: the syndrome of the final hard decision per check of
-    the ``R`` rows given (written for blocks that fail the checks; the caller zeroes it).
+    first ``C`` columns (``kb`` or ``num_cols``) as sized by the caller.
     """
     nb = llr.shape[0]
     ne = cols.shape[0]
@@ -570,8 +572,6 @@ def layered_decode(
                 for f in range(nf):
                     if not done[f] and (ok[f] or last):
                         _store_frame(app, hd, g0, f, nf, z, out_bits, out_llr)
-                        if out_syn.shape[1] != 0 and not ok[f]:
-                            _store_syndrome(hd, cols, shifts, row_starts, g0, f, nf, z, out_syn)
                         out_iter[g0 + f] = it
                         out_ok[g0 + f] = ok[f]
                         done[f] = True
@@ -586,7 +586,7 @@ def layered_decode(
 @njit(cache=True)
 def flooding_decode(
     llr, cols, shifts, row_starts, num_cols, kb, z, frames, max_iter, early_stop, tmax,
-    out_bits, out_iter, out_ok, out_llr, out_syn,
+    out_bits, out_iter, out_ok, out_llr,
 ):
     """Flooding (two-phase) sum-product decoding with exact box-plus; same outputs as
     :func:`layered_decode`."""
@@ -668,8 +668,6 @@ def flooding_decode(
                 for f in range(nf):
                     if not done[f] and (ok[f] or last):
                         _store_frame(app, hd, g0, f, nf, z, out_bits, out_llr)
-                        if out_syn.shape[1] != 0 and not ok[f]:
-                            _store_syndrome(hd, cols, shifts, row_starts, g0, f, nf, z, out_syn)
                         out_iter[g0 + f] = it
                         out_ok[g0 + f] = ok[f]
                         done[f] = True

@@ -138,7 +138,8 @@ def ldpc_decode(
         the rest of the systematic part, every parity bit).
     return_syndrome : bool
         Also return the per-check syndrome of the final hard decision (``syndrome``). Costs
-        one syndrome evaluation per block that fails the checks; converged blocks get zeros.
+        the whole-codeword output and one syndrome evaluation per block that fails the checks
+        (converged blocks get zeros).
     backend : {"auto", "numba", "numpy"}
         ``"numpy"`` is a slow plain-NumPy twin (used in tests); ``"auto"`` means ``"numba"``.
 
@@ -205,10 +206,11 @@ def ldpc_decode(
     flat = np.ascontiguousarray(arr.reshape(-1, g.n), dtype=np.float32)
     nb = flat.shape[0]
     kb = g.k_b_max
-    ncols_out = g.num_cols if output == "whole" else kb
+    want_syn = bool(return_syndrome)
+    # the syndrome is computed from the whole hard decision: decode "whole", slice afterwards
+    ncols_out = g.num_cols if (output == "whole" or want_syn) else kb
     width = ncols_out * z
     cols, shifts, row_starts, live = _active_rows(g, flat)
-    want_syn = bool(return_syndrome)
     if backend == "numpy":
         from opennr.coding.ldpc import _decoder_numpy as _np
 
@@ -227,21 +229,23 @@ def ldpc_decode(
         post = np.zeros((nb, width), np.float32)
         iters = np.zeros(nb, np.int32)
         ok = np.zeros(nb, np.bool_)
-        syn = np.zeros((nb, (len(row_starts) - 1) * z if want_syn else 0), np.uint8)
         if nb:
             frames = _frames_per_group(z, nb, len(cols))
             kargs = (flat, cols, shifts, row_starts, g.num_cols, kb, z, frames)
             if algorithm == "flooding-spa":
                 _k.flooding_decode(
                     *kargs, max_iterations, bool(early_termination), np.float32(_SPA_TMAX),
-                    bits, iters, ok, post, syn,
+                    bits, iters, ok, post,
                 )
             else:
                 _k.layered_decode(
                     *kargs, _ALGO_CODE[algorithm], max_iterations, bool(early_termination),
                     np.float32(scaling), np.float32(offset), np.float32(_MSG_CLIP),
-                    np.float32(_SPA_TMAX), bits, iters, ok, post, syn,
+                    np.float32(_SPA_TMAX), bits, iters, ok, post,
                 )
+        if want_syn:
+            syn = np.zeros((nb, (len(row_starts) - 1) * z), np.uint8)
+            _k.syndrome(bits, cols, shifts, row_starts, z, ok, syn)
     if output == "whole" and not live.all() and nb:
         _complete_erased_parity(g, live, bits, post, algorithm, scaling, offset)
     syndrome = None
@@ -249,6 +253,10 @@ def ldpc_decode(
         syndrome = np.zeros((nb, g.num_rows, z), np.uint8)  # skipped rows: satisfied
         syndrome[:, live] = syn.reshape(nb, int(live.sum()), z)
         syndrome = syndrome.reshape(*batch_shape, g.num_rows * z)
+    if output == "info" and ncols_out != kb:
+        width = kb * z
+        bits = np.ascontiguousarray(bits[:, :width])
+        post = np.ascontiguousarray(post[:, :width])
     return LdpcDecodeResult(
         bits=bits.reshape(*batch_shape, width),
         iterations=iters.reshape(batch_shape),

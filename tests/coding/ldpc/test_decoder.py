@@ -332,8 +332,7 @@ def test_rows_of_untransmitted_parity_are_skipped_exactly(algorithm, rng):
     its, ok = np.zeros(4, np.int32), np.zeros(4, bool)
     kern.layered_decode(llr, g.cols, g.shifts, g.row_starts, g.num_cols, g.k_b_max, z, 4,
                         _ALGO_CODE[algorithm], 5, False, np.float32(0.75), np.float32(0.5),
-                        np.float32(1e5), np.float32(40.0), bits, its, ok, post,
-                        np.zeros((4, 0), np.uint8))
+                        np.float32(1e5), np.float32(40.0), bits, its, ok, post)
     np.testing.assert_allclose(res.llr, post, rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(res.bits, bits)
 
