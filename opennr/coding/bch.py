@@ -33,25 +33,34 @@ from functools import cache
 import numpy as np
 
 from opennr._data import read_csv_rows
-from opennr._validation import as_bits, as_llrs, check_choice, check_int, check_last_axis
+from opennr._validation import (
+    as_bits,
+    as_llrs,
+    check_choice,
+    check_int,
+    check_last_axis,
+)
 from opennr.coding.crc import crc_attach, crc_check
+from opennr.coding.polar.construction import polar_construct
+from opennr.coding.polar.encoder import polar_encode
+from opennr.coding.polar.rate_matching import polar_rate_match, polar_rate_recover
 from opennr.sequences.gold import gold_sequence
 
 __all__ = [
-    "BCH_TB_SIZE",
-    "PBCH_PAYLOAD_SIZE",
     "BCH_E",
+    "BCH_TB_SIZE",
     "L_MAX_VALUES",
+    "PBCH_PAYLOAD_SIZE",
+    "BchDecodeResult",
     "Mib",
-    "mib_to_bits",
+    "bch_decode",
+    "bch_encode",
+    "bch_scrambling",
+    "bch_scrambling_sequence",
     "bits_to_mib",
+    "mib_to_bits",
     "pbch_payload",
     "pbch_payload_deinterleave",
-    "bch_scrambling_sequence",
-    "bch_scrambling",
-    "bch_encode",
-    "BchDecodeResult",
-    "bch_decode",
 ]
 
 _PKG = "opennr.coding"
@@ -482,8 +491,6 @@ def bch_scrambling(payload, *, sfn: int, l_max: int, n_cell_id: int) -> np.ndarr
 # --------------------------------------------------------------------------------------------
 @cache
 def _bch_code():
-    from opennr.coding.polar.construction import polar_construct
-
     return polar_construct(BCH_K, BCH_E, n_max=BCH_N_MAX)
 
 
@@ -525,9 +532,6 @@ def bch_encode(trblk, *, sfn: int, half_frame: int, l_max: int, ssb_index: int =
     >>> bch_encode(tb, sfn=10, half_frame=1, l_max=8, n_cell_id=321).shape
     (864,)
     """
-    from opennr.coding.polar.encoder import polar_encode
-    from opennr.coding.polar.rate_matching import polar_rate_match
-
     payload = pbch_payload(trblk, sfn=sfn, half_frame=half_frame, l_max=l_max,
                            ssb_index=ssb_index, k_ssb=k_ssb)
     scrambled = bch_scrambling(payload, sfn=sfn, l_max=l_max, n_cell_id=n_cell_id)
@@ -621,7 +625,6 @@ def bch_decode(llr, *, l_max: int, n_cell_id: int, list_size: int = 8) -> BchDec
     (True, 598, 1, True)
     """
     from opennr.coding.polar.decoder import polar_decode
-    from opennr.coding.polar.rate_matching import polar_rate_recover
 
     llr = as_llrs(llr, "llr", _C71)
     check_last_axis(llr, "llr", BCH_E, "TS 38.212 §7.1.5")

@@ -26,16 +26,19 @@ import numpy as np
 
 from opennr._validation import as_bits, as_llrs, check_int
 from opennr.coding.crc import crc_parity
+from opennr.coding.polar.construction import polar_construct
+from opennr.coding.polar.encoder import polar_encode
+from opennr.coding.polar.rate_matching import polar_rate_match, polar_rate_recover
 
 __all__ = [
-    "DCI_A_MIN",
     "DCI_A_MAX",
+    "DCI_A_MIN",
     "DCI_CRC_LENGTH",
+    "DciDecodeResult",
     "dci_crc_attach",
     "dci_crc_check",
-    "dci_encode",
-    "DciDecodeResult",
     "dci_decode",
+    "dci_encode",
 ]
 
 #: Smallest DCI payload entering the chain (§7.3.1: shorter formats are zero-padded to 12 bits).
@@ -156,8 +159,6 @@ def _crc_syndrome(c: np.ndarray) -> np.ndarray:
 
 @cache
 def _dci_code(k: int, e: int):
-    from opennr.coding.polar.construction import polar_construct
-
     return polar_construct(k, e, n_max=_N_MAX)
 
 
@@ -189,9 +190,6 @@ def dci_encode(a, e: int, *, rnti: int) -> np.ndarray:
     >>> dci_encode(bits, 108 * 2, rnti=0x4601).shape
     (216,)
     """
-    from opennr.coding.polar.encoder import polar_encode
-    from opennr.coding.polar.rate_matching import polar_rate_match
-
     a = as_bits(a, "a", _C73)
     a_len = _check_payload_size(a.shape[-1])
     e = _check_e(e, a_len)
@@ -259,7 +257,6 @@ def dci_decode(llr, a: int, *, rnti: int, list_size: int = 8) -> DciDecodeResult
     False
     """
     from opennr.coding.polar.decoder import polar_decode
-    from opennr.coding.polar.rate_matching import polar_rate_recover
 
     llr = as_llrs(llr, "llr", _C73)
     a_len = _check_payload_size(a, "a")

@@ -315,6 +315,7 @@ def test_result_unpacks_and_choice_bit():
     trblk, crc_ok, sfn, hrf, k_msb, ssb_msbs, scr, mib = bch_decode(1.0 - 2.0 * bits, l_max=4,
                                                                     n_cell_id=0)
     assert bool(crc_ok) and mib is None and trblk.tolist() == tb.tolist()
+    assert (int(sfn), int(hrf), int(k_msb), int(ssb_msbs), scr.shape) == (0, 0, 0, 0, (32,))
 
 
 # ------------------------------------------------------------------------------------------
