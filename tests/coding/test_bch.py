@@ -370,3 +370,24 @@ def test_decode_bad_inputs():
         bch_scrambling_sequence(0, 4, 8)
     with pytest.raises(ValueError, match="payload"):
         bch_scrambling(np.zeros(31, np.uint8), sfn=0, l_max=8, n_cell_id=0)
+
+
+# ------------------------------------------------------------------------------------------
+# BLER against R. Maunder's polar-3gpp-matlab PBCH curve (A = 32, E = 864, L = 8, min-sum)
+# ------------------------------------------------------------------------------------------
+@pytest.mark.reference
+@pytest.mark.parametrize("es_n0", [-8.9, -8.0])
+def test_pbch_bler_matches_reference_curve(reference_dir, rng, es_n0):
+    """QPSK/AWGN, 4000 blocks: our BLER lies within +-0.25 dB of the reference curve (its own
+    precision is about 0.1-0.2 dB), with 25 % binomial slack on the band edges."""
+    curve = np.loadtxt(reference_dir / "polar-3gpp-matlab" / "results"
+                       / "BLER_vs_SNR_PBCH_32_864_8_1_1000_0.txt")
+    ref = lambda snr: float(np.interp(snr, curve[:, 0], curve[:, 1]))
+    n = 4000
+    tb = rng.integers(0, 2, (n, 24), dtype=np.uint8)
+    bits = bch_encode(tb, sfn=5, half_frame=0, l_max=8, n_cell_id=11)
+    n0 = 10 ** (-es_n0 / 10)  # Es = 1: each real dimension carries one bit at amplitude 1/sqrt 2
+    llr = 2 * ((1 - 2.0 * bits) + rng.normal(0, np.sqrt(n0), bits.shape)) / n0
+    res = bch_decode(llr, l_max=8, n_cell_id=11)
+    bler = float(((~res.crc_ok) | (res.trblk != tb).any(-1)).mean())
+    assert 0.75 * ref(es_n0 + 0.25) <= bler <= 1.25 * ref(es_n0 - 0.25), (bler, ref(es_n0))
