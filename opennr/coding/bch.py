@@ -42,6 +42,7 @@ from opennr._validation import (
 )
 from opennr.coding.crc import crc_attach, crc_check
 from opennr.coding.polar.construction import polar_construct
+from opennr.coding.polar.decoder import polar_decode
 from opennr.coding.polar.encoder import polar_encode
 from opennr.coding.polar.rate_matching import polar_rate_match, polar_rate_recover
 from opennr.sequences.gold import gold_sequence
@@ -624,8 +625,6 @@ def bch_decode(llr, *, l_max: int, n_cell_id: int, list_size: int = 8) -> BchDec
     >>> bool(res.crc_ok), int(res.sfn), int(res.k_ssb_msb), res.mib == mib
     (True, 598, 1, True)
     """
-    from opennr.coding.polar.decoder import polar_decode
-
     llr = as_llrs(llr, "llr", _C71)
     check_last_axis(llr, "llr", BCH_E, "TS 38.212 §7.1.5")
     l_max = _check_l_max(l_max)

@@ -27,6 +27,7 @@ import numpy as np
 from opennr._validation import as_bits, as_llrs, check_int
 from opennr.coding.crc import crc_parity
 from opennr.coding.polar.construction import polar_construct
+from opennr.coding.polar.decoder import polar_decode
 from opennr.coding.polar.encoder import polar_encode
 from opennr.coding.polar.rate_matching import polar_rate_match, polar_rate_recover
 
@@ -256,8 +257,6 @@ def dci_decode(llr, a: int, *, rnti: int, list_size: int = 8) -> DciDecodeResult
     >>> bool(dci_decode(llr, 39, rnti=0x4602).crc_ok)
     False
     """
-    from opennr.coding.polar.decoder import polar_decode
-
     llr = as_llrs(llr, "llr", _C73)
     a_len = _check_payload_size(a, "a")
     e = _check_e(llr.shape[-1], a_len)

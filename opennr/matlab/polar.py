@@ -26,6 +26,7 @@ from opennr.coding.bch import BCH_E, bch_decode, bch_encode
 from opennr.coding.crc import crc_check
 from opennr.coding.dci import DCI_CRC_LENGTH, dci_decode, dci_encode
 from opennr.coding.polar.construction import polar_construct
+from opennr.coding.polar.decoder import polar_decode
 from opennr.coding.polar.encoder import polar_encode
 from opennr.coding.polar.interleavers import (
     channel_interleaver_pattern,
@@ -211,8 +212,6 @@ def nrPolarDecode(rec, K, E, L, *args):
     >>> bool((nrPolarDecode(rec, 64, 128, 8) == msg).all())
     True
     """
-    from opennr.coding.polar.decoder import polar_decode
-
     clause = "TS 38.212 §5.3.1"
     nmax, iil, crclen, pad, rnti = 9, True, 24, False, 0
     if len(args) == 1:
