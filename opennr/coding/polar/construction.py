@@ -51,10 +51,8 @@ _N_MIN = 5
 
 
 def _check_params(k, e, n_max, n_pc=0, n_pc_wm=0) -> tuple[int, int, int, int, int]:
-    n_max = check_choice(
-        n_max, "n_max", (9, 10), clause=f"{_CLAUSE}: 9 downlink, 10 uplink"
-    )
-    n_max = int(n_max)
+    n_max = check_int(n_max, "n_max", clause=_CLAUSE)
+    check_choice(n_max, "n_max", (9, 10), clause=f"{_CLAUSE}: 9 downlink, 10 uplink")
     lo, hi = K_RANGES[n_max]
     link = (
         "downlink (BCH/DCI, TS 38.212 §7.1, §7.3, §5.3.1.1)"
@@ -66,11 +64,10 @@ def _check_params(k, e, n_max, n_pc=0, n_pc_wm=0) -> tuple[int, int, int, int, i
         raise ValueError(
             f"k must be in [{lo}, {hi}] for n_max = {n_max}, {link}; got {k}"
         )
-    n_pc = check_choice(n_pc, "n_pc", (0, 3), clause=f"{_CLAUSE_CONSTRUCT}, §6.3.1.3.1")
-    n_pc_wm = check_choice(
-        n_pc_wm, "n_pc_wm", (0, 1), clause=f"{_CLAUSE_CONSTRUCT}, §6.3.1.3.1"
-    )
-    n_pc, n_pc_wm = int(n_pc), int(n_pc_wm)
+    n_pc = check_int(n_pc, "n_pc", clause=_CLAUSE_CONSTRUCT)
+    n_pc_wm = check_int(n_pc_wm, "n_pc_wm", clause=_CLAUSE_CONSTRUCT)
+    check_choice(n_pc, "n_pc", (0, 3), clause=f"{_CLAUSE_CONSTRUCT}, §6.3.1.3.1")
+    check_choice(n_pc_wm, "n_pc_wm", (0, 1), clause=f"{_CLAUSE_CONSTRUCT}, §6.3.1.3.1")
     if n_pc_wm > 0 and n_pc == 0:
         raise ValueError(
             f"n_pc_wm = 1 needs n_pc = 3 (TS 38.212 §6.3.1.3.1: n_PC^wm is one of the n_PC = 3 "
@@ -208,6 +205,14 @@ class PolarCode:
     frozen : numpy.ndarray of bool, shape [N]
         True at the frozen indices ``Q_F`` of ``u`` (known zeros); parity-check positions are
         **not** frozen.
+
+    Examples
+    --------
+    >>> code = polar_construct(18, 100, n_pc=3)  # UCI, A = 12 with CRC6
+    >>> code.n, code.rate_matching_mode, code.k_info_plus_pc
+    (128, 'puncturing', 21)
+    >>> int((~code.frozen).sum()) == code.info_positions.size + code.pc_positions.size
+    True
     """
 
     k: int

@@ -218,6 +218,8 @@ def test_known_codes():
         ({"k": 40, "e": 400, "n_max": 9, "n_pc": 3}, ValueError, "6.3.1.3.1"),
         ({"k": 26, "e": 400, "n_pc": 3}, ValueError, "18 <= K <= 25"),
         ({"k": 20.0, "e": 400}, TypeError, "k"),
+        ({"k": 40, "e": 400, "n_max": 9.0}, TypeError, "n_max"),
+        ({"k": 20, "e": 400, "n_pc": True}, TypeError, "n_pc"),
         ({"k": 20, "e": "400"}, TypeError, "e"),
     ],
 )
