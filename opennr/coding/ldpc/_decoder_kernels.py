@@ -213,6 +213,111 @@ def syndrome(bits, cols, shifts, row_starts, z, ok, out_syn):
                     out_syn[b, o + z - s + r] ^= bits[b, base + r]
 
 
+@njit(cache=True)
+def _gather_row(bits, llr, b, base, s, z, k, hv, tv):
+    """``hv[k, r] = bits[b, base + (r + s) mod z]`` and likewise ``tv`` from ``llr``."""
+    ub = uintp(b)
+    uk = uintp(k)
+    lo = uintp(base + s)
+    for r in range(z - s):
+        ur = uintp(r)
+        hv[uk, ur] = bits[ub, lo + ur]
+        tv[uk, ur] = llr[ub, lo + ur]
+    lo = uintp(base)
+    q = uintp(z - s)
+    for r in range(s):
+        ur = uintp(r)
+        hv[uk, q + ur] = bits[ub, lo + ur]
+        tv[uk, q + ur] = llr[ub, lo + ur]
+
+
+@njit(cache=True)
+def _erased_xor(hv, d, z):
+    """``hv[0] = hv[0] ^ hv[1] ^ .. ^ hv[d - 1]``."""
+    for k in range(1, d):
+        uk = uintp(k)
+        for r in range(z):
+            ur = uintp(r)
+            hv[uintp(0), ur] ^= hv[uk, ur]
+
+
+@njit(cache=True)
+def _erased_min(tv, d, z, acc):
+    """``acc = min_k |tv[k]|`` over the ``d`` rows of ``tv``."""
+    for r in range(z):
+        ur = uintp(r)
+        acc[ur] = abs(tv[uintp(0), ur])
+    for k in range(1, d):
+        uk = uintp(k)
+        for r in range(z):
+            ur = uintp(r)
+            acc[ur] = min(acc[ur], abs(tv[uk, ur]))
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _erased_spa(tv, d, z, tmax, acc):
+    """``acc = -ln(exp(-|t_0|) [+] ...)``: box-plus magnitude of the ``d`` rows of ``tv``."""
+    for r in range(z):
+        acc[r] = _exp_neg(min(abs(tv[0, r]), tmax))
+    for k in range(1, d):
+        for r in range(z):
+            acc[r] = _comb(acc[r], _exp_neg(min(abs(tv[k, r]), tmax)))
+    for r in range(z):
+        acc[r] = _neg_log(acc[r])
+
+
+@njit(cache=True)
+def complete_erased_parity(
+    bits, llr, cols, shifts, row_starts, dead_rows, kb, z, algo, scaling, offset, clip, tmax,
+    hv, tv, acc,
+):
+    """Decide the degree-one parity bits of the skipped rows ``dead_rows`` from their rows.
+
+    ``bits`` [B, num_cols Z] (uint8) and ``llr`` [B, num_cols Z] (float32), whole hard
+    decisions and APP LLRs, are completed in place: for check ``r`` of row ``i`` the parity bit
+    ``(r + P) mod Z`` of column ``kb + i`` gets the XOR of the row's other bits and the
+    check-node message from their APP values (exact box-plus in the ``exp(-|x|)`` domain with
+    inputs saturated at ``tmax`` for ``algo`` 0, ``min * scaling`` for 1, ``min - offset``
+    floored at 0 for 2; min-sum clipped at ``clip``), signed by that XOR. Full-graph ``cols``,
+    ``shifts``, ``row_starts``; work arrays ``hv`` [dmax, Z] uint8, ``tv`` [dmax, Z] and
+    ``acc`` [Z] float32.
+    """
+    zero = np.float32(0.0)
+    for b in range(bits.shape[0]):
+        for j in range(dead_rows.shape[0]):
+            i = dead_rows[j]
+            pe = -1
+            d = 0
+            for e in range(row_starts[i], row_starts[i + 1]):
+                c = cols[e]
+                if c == kb + i:
+                    pe = e
+                else:
+                    _gather_row(bits, llr, b, c * z, shifts[e], z, d, hv, tv)
+                    d += 1
+            _erased_xor(hv, d, z)
+            if algo == ALG_SPA:
+                _erased_spa(tv, d, z, tmax, acc)
+            else:
+                _erased_min(tv, d, z, acc)
+                if algo == ALG_NMS:
+                    for r in range(z):
+                        acc[r] = min(acc[r] * scaling, clip)
+                else:
+                    for r in range(z):
+                        acc[r] = min(max(acc[r] - offset, zero), clip)
+            base = (kb + i) * z
+            s = shifts[pe]
+            for r in range(z):
+                v = r + s
+                if v >= z:
+                    v -= z
+                h = hv[0, r]
+                x = acc[r]
+                bits[b, base + v] = h
+                llr[b, base + v] = -x if h else x
+
+
 # --------------------------------------------------------------------------------------------
 # Layered decoder, float32: sum-product, normalised and offset min-sum
 #

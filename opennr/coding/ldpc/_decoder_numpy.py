@@ -12,7 +12,7 @@ import numpy as np
 
 from opennr.coding.ldpc._decoder_kernels import ALG_NMS, ALG_SPA
 
-__all__ = ["layered_decode_numpy", "flooding_decode_numpy"]
+__all__ = ["layered_decode_numpy", "flooding_decode_numpy", "complete_erased_parity_numpy"]
 
 
 def _boxplus64(a, b):
@@ -160,3 +160,36 @@ def flooding_decode_numpy(
                     syn[b] = _syndrome(app, cols, idx, row_starts)
                 break
     return bits, iters, oks, post, syn
+
+
+def complete_erased_parity_numpy(
+    bits, llr, cols, shifts, row_starts, dead_rows, kb, z, algo, scaling, offset, clip, tmax
+):
+    """Twin of ``complete_erased_parity`` (float64 ``log1p``/``exp`` box-plus), in place."""
+    hd = bits.reshape(bits.shape[0], -1, z)
+    app = llr.reshape(llr.shape[0], -1, z)
+    r = np.arange(z)
+    for i in dead_rows:
+        es = np.arange(row_starts[i], row_starts[i + 1])
+        p_edge = es[cols[es] == kb + i][0]
+        others = es[es != p_edge]
+        idx = (r[None, :] + shifts[others][:, None]) % z  # [d-1, Z]
+        c = cols[others][:, None]
+        parity = np.bitwise_xor.reduce(hd[:, c, idx], axis=1)  # [B, Z]
+        mag = np.abs(app[:, c, idx])  # [B, d-1, Z]
+        if algo == ALG_SPA:
+            mag = np.minimum(mag.astype(np.float64), tmax)
+            acc = mag[:, 0]
+            for j in range(1, mag.shape[1]):
+                b = mag[:, j]
+                acc = (np.minimum(acc, b) + np.log1p(np.exp(-(acc + b)))
+                       - np.log1p(np.exp(-np.abs(acc - b))))
+            acc = np.maximum(acc, 0.0)
+        elif algo == ALG_NMS:
+            acc = np.minimum(mag.min(axis=1) * np.float32(scaling), np.float32(clip))
+        else:
+            acc = np.minimum(np.maximum(mag.min(axis=1) - np.float32(offset), np.float32(0.0)),
+                             np.float32(clip))
+        v = (r + shifts[p_edge]) % z
+        hd[:, kb + i, v] = parity
+        app[:, kb + i, v] = np.where(parity == 1, -acc, acc).astype(np.float32)

@@ -25,6 +25,7 @@ import numpy as np
 
 from opennr._validation import as_llrs, check_choice, check_int
 from opennr.coding.ldpc import _decoder_kernels as _k
+from opennr.coding.ldpc import _decoder_numpy as _np
 from opennr.coding.ldpc.base_graph import base_graph
 
 __all__ = ["LdpcDecodeResult", "ldpc_decode", "ALGORITHMS", "OUTPUTS"]
@@ -212,8 +213,6 @@ def ldpc_decode(
     width = ncols_out * z
     cols, shifts, row_starts, live = _active_rows(g, flat)
     if backend == "numpy":
-        from opennr.coding.ldpc import _decoder_numpy as _np
-
         args = (cols, shifts, row_starts, g.num_cols, ncols_out, z)
         if algorithm == "flooding-spa":
             bits, iters, ok, post, syn = _np.flooding_decode_numpy(
@@ -225,8 +224,8 @@ def ldpc_decode(
                 scaling, offset, _MSG_CLIP, _SPA_TMAX, want_syn,
             )
     else:
-        bits = np.zeros((nb, width), np.uint8)
-        post = np.zeros((nb, width), np.float32)
+        bits = np.empty((nb, width), np.uint8)  # every block is stored once, all columns
+        post = np.empty((nb, width), np.float32)
         iters = np.zeros(nb, np.int32)
         ok = np.zeros(nb, np.bool_)
         if nb:
@@ -247,7 +246,21 @@ def ldpc_decode(
             syn = np.zeros((nb, (len(row_starts) - 1) * z), np.uint8)
             _k.syndrome(bits, cols, shifts, row_starts, z, ok, syn)
     if output == "whole" and not live.all() and nb:
-        _complete_erased_parity(g, live, bits, post, algorithm, scaling, offset)
+        dead = np.flatnonzero(~live).astype(np.int32)
+        code = _ALGO_CODE.get(algorithm, _k.ALG_SPA)
+        if backend == "numpy":
+            _np.complete_erased_parity_numpy(
+                bits, post, g.cols, g.shifts, g.row_starts, dead, kb, z, code, scaling, offset,
+                _MSG_CLIP, _SPA_TMAX,
+            )
+        else:
+            dmax = int(np.diff(g.row_starts).max())
+            _k.complete_erased_parity(
+                bits, post, g.cols, g.shifts, g.row_starts, dead, kb, z, code,
+                np.float32(scaling), np.float32(offset), np.float32(_MSG_CLIP),
+                np.float32(_SPA_TMAX), np.empty((dmax, z), np.uint8),
+                np.empty((dmax, z), np.float32), np.empty(z, np.float32),
+            )
     syndrome = None
     if want_syn:
         syndrome = np.zeros((nb, g.num_rows, z), np.uint8)  # skipped rows: satisfied
@@ -264,44 +277,6 @@ def ldpc_decode(
         llr=post.reshape(*batch_shape, width),
         syndrome=syndrome,
     )
-
-
-def _complete_erased_parity(g, live, bits, post, algorithm, scaling, offset):
-    """Decide the degree-one parity bits of the skipped rows from their rows (see Notes).
-
-    ``bits``/``post`` [B, num_cols Z] are completed in place: for check ``r`` of a skipped row
-    ``i``, the parity bit ``(r + P) mod Z`` of column ``kb + i`` gets the XOR of the row's other
-    hard decisions and the check-node message computed from their APP values.
-    """
-    z, kb = g.z, g.k_b_max
-    nb = bits.shape[0]
-    hd = bits.reshape(nb, g.num_cols, z)
-    app = post.reshape(nb, g.num_cols, z)
-    r = np.arange(z)
-    for i in np.flatnonzero(~live):
-        es = np.flatnonzero(g.rows == i)
-        p_edge = es[g.cols[es] == kb + i][0]
-        others = es[es != p_edge]
-        idx = (r[None, :] + g.shifts[others][:, None]) % z  # [d-1, Z]
-        c = g.cols[others][:, None]
-        parity = np.bitwise_xor.reduce(hd[:, c, idx], axis=1)  # [B, Z]
-        mag = np.abs(app[:, c, idx])  # [B, d-1, Z]
-        if algorithm.endswith("spa"):
-            mag = np.minimum(mag.astype(np.float64), _SPA_TMAX)
-            acc = mag[:, 0]
-            for j in range(1, mag.shape[1]):
-                b = mag[:, j]
-                acc = (np.minimum(acc, b) + np.log1p(np.exp(-(acc + b)))
-                       - np.log1p(np.exp(-np.abs(acc - b))))
-            acc = np.maximum(acc, 0.0)
-        elif algorithm == "layered-nms":
-            acc = np.minimum(mag.min(axis=1) * np.float32(scaling), np.float32(_MSG_CLIP))
-        else:
-            acc = np.minimum(np.maximum(mag.min(axis=1) - np.float32(offset), np.float32(0.0)),
-                             np.float32(_MSG_CLIP))
-        v = (r + g.shifts[p_edge]) % z
-        hd[:, kb + i, v] = parity
-        app[:, kb + i, v] = np.where(parity == 1, -acc, acc).astype(np.float32)
 
 
 def _active_rows(g, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
