@@ -109,10 +109,9 @@ def _check_k(k) -> int:
 
 
 def _check_qm(modulation_order) -> int:
-    return check_choice(
-        modulation_order, "modulation_order", SMALL_BLOCK_MODULATION_ORDERS,
-        clause="TS 38.212 Tables 5.3.3.1-1, 5.3.3.2-1",
-    )
+    clause = "TS 38.212 Tables 5.3.3.1-1, 5.3.3.2-1"
+    qm = check_int(modulation_order, "modulation_order", clause=clause)
+    return check_choice(qm, "modulation_order", SMALL_BLOCK_MODULATION_ORDERS, clause=clause)
 
 
 def small_block_length(k: int, *, modulation_order: int = 2) -> int:

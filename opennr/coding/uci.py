@@ -45,8 +45,12 @@ import numpy as np
 
 from opennr._validation import as_bits, as_llrs, check_int
 from opennr.coding.crc import crc_attach, crc_check
+from opennr.coding.polar.construction import PolarCode, polar_construct
+from opennr.coding.polar.decoder import polar_decode
+from opennr.coding.polar.encoder import polar_encode
+from opennr.coding.polar.rate_matching import polar_rate_match, polar_rate_recover
 from opennr.coding.small_block import (
-    SMALL_BLOCK_MODULATION_ORDERS,
+    _check_qm,
     small_block_decode,
     small_block_encode,
     small_block_placeholders,
@@ -130,15 +134,6 @@ class UciInfo:
 
 def _check_a(a) -> int:
     return check_int(a, "a", low=1, high=UCI_A_MAX, clause=f"{_CLAUSE}, §5.2.1: 1 <= A <= 1706")
-
-
-def _check_qm(modulation_order) -> int:
-    if modulation_order not in SMALL_BLOCK_MODULATION_ORDERS or isinstance(modulation_order, bool):
-        raise ValueError(
-            f"modulation_order must be one of {', '.join(map(str, SMALL_BLOCK_MODULATION_ORDERS))}"
-            f"; got {modulation_order!r} (TS 38.212 Tables 5.3.3.1-1, 5.3.3.2-1)"
-        )
-    return int(modulation_order)
 
 
 def uci_info(a: int, e: int, *, modulation_order: int = 2) -> UciInfo:
@@ -233,9 +228,7 @@ def uci_placeholders(a: int, e: int, *, modulation_order: int = 2) -> np.ndarray
     return small_block_placeholders(info.a, info.e, modulation_order=info.modulation_order)
 
 
-def _polar_code(info: UciInfo):
-    from opennr.coding.polar.construction import polar_construct
-
+def _polar_code(info: UciInfo) -> PolarCode:
     return polar_construct(
         info.k_r, info.e_r, n_max=_N_MAX, n_pc=info.n_pc, n_pc_wm=info.n_pc_wm
     )
@@ -281,9 +274,6 @@ def uci_encode(a, e: int, *, modulation_order: int = 2) -> np.ndarray:
     info = uci_info(bits.shape[-1], e, modulation_order=modulation_order)
     if info.scheme != "polar":
         return small_block_encode(bits, info.e, modulation_order=info.modulation_order)
-
-    from opennr.coding.polar.encoder import polar_encode
-    from opennr.coding.polar.rate_matching import polar_rate_match
 
     batch = bits.shape[:-1]
     c = info.num_code_blocks
@@ -382,9 +372,6 @@ def uci_decode(
     if info.scheme != "polar":
         bits = small_block_decode(llr, info.a, modulation_order=info.modulation_order)
         return UciDecodeResult(bits=bits, crc_ok=np.ones(batch, dtype=bool))
-
-    from opennr.coding.polar.decoder import polar_decode
-    from opennr.coding.polar.rate_matching import polar_rate_recover
 
     code = _polar_code(info)
     c = info.num_code_blocks

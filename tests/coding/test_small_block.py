@@ -266,6 +266,8 @@ def test_bad_inputs():
         small_block_encode(np.zeros(5, np.uint8), 4)
     with pytest.raises(ValueError, match="modulation_order"):
         small_block_encode(np.zeros(1, np.uint8), 4, modulation_order=3)
+    with pytest.raises(TypeError, match="modulation_order"):
+        small_block_decode(np.zeros(8), 1, modulation_order=4.0)
     with pytest.raises(TypeError, match="c must hold bits"):
         small_block_encode(np.zeros(3), 40)
     with pytest.raises(ValueError, match="only 0 and 1"):

@@ -366,3 +366,27 @@ def test_encode_decode_bad_inputs():
         uci_decode(np.array(["x"] * 100), 30)
     with pytest.raises(ValueError, match="modulation_order"):
         uci_encode(np.zeros(1, np.uint8), 4, modulation_order=5)
+
+
+def test_list_selection_uses_the_known_filler_bit(rng):
+    """With an odd segmented payload, block 0 starts with a known 0 (§5.2.1): a list candidate
+    whose CRC passes but whose filler bit is 1 must be rejected."""
+    from opennr.coding.uci import _crc_selector
+
+    good = crc_attach(np.concatenate([[0], rng.integers(0, 2, 506)]).astype(np.uint8), "11")
+    bad = crc_attach(np.concatenate([[1], good[1:507]]).astype(np.uint8), "11")
+    cands = np.stack([good, bad])
+    assert _crc_selector("11", 0)(cands).tolist() == [True, True]
+    assert _crc_selector("11", 1)(cands).tolist() == [True, False]
+    # and the chain finds the filler-consistent path: A = 1013 (odd), C = 2
+    a, e = 1013, 1100
+    bits = rng.integers(0, 2, (2, a), dtype=np.uint8)
+    res = uci_decode(_clean_llr(uci_encode(bits, e)), a)
+    np.testing.assert_array_equal(res.bits, bits)
+
+
+def test_modulation_order_must_be_an_integer():
+    with pytest.raises(TypeError, match="modulation_order"):
+        uci_encode(np.ones(1, np.uint8), 4, modulation_order=2.0)
+    with pytest.raises(TypeError, match="modulation_order"):
+        uci_info(1, 4, modulation_order=True)
