@@ -1,4 +1,4 @@
-"""MATLAB 5G Toolbox compatible layer: the coding and TBS functions under MathWorks' names.
+"""MATLAB 5G Toolbox compatible layer: coding and TBS functions under MathWorks' names.
 
 Thin wrappers over the native API that keep MATLAB's names, argument order, defaults, name-value
 pairs (as keyword arguments), output order (a tuple), struct field names (:class:`MatlabStruct`)
@@ -19,6 +19,16 @@ MATLAB                         opennr.matlab                        TS clause
 ``nrRateRecoverLDPC``          :func:`nrRateRecoverLDPC`            38.212 §5.4.2, §5.5
 ``nrDLSCHInfo``                :func:`nrDLSCHInfo`                  38.212 §7.2
 ``nrTBS``                      :func:`nrTBS`                        38.214 §5.1.3.2
+``nrPolarEncode``              :func:`nrPolarEncode`                38.212 §5.3.1
+``nrPolarDecode``              :func:`nrPolarDecode`                38.212 §5.3.1
+``nrRateMatchPolar``           :func:`nrRateMatchPolar`             38.212 §5.4.1
+``nrRateRecoverPolar``         :func:`nrRateRecoverPolar`           38.212 §5.4.1
+``nrBCH``                      :func:`nrBCH`                        38.212 §7.1
+``nrBCHDecode``                :func:`nrBCHDecode`                  38.212 §7.1
+``nrDCIEncode``                :func:`nrDCIEncode`                  38.212 §7.3
+``nrDCIDecode``                :func:`nrDCIDecode`                  38.212 §7.3
+``nrUCIEncode``                :func:`nrUCIEncode`                  38.212 §6.3.1
+``nrUCIDecode``                :func:`nrUCIDecode`                  38.212 §6.3.1
 ============================== ==================================== ====================
 
 Examples
@@ -44,7 +54,18 @@ from opennr.matlab.coding import (
     nrRateMatchLDPC,
     nrRateRecoverLDPC,
 )
+from opennr.matlab.polar import (
+    nrBCH,
+    nrBCHDecode,
+    nrDCIDecode,
+    nrDCIEncode,
+    nrPolarDecode,
+    nrPolarEncode,
+    nrRateMatchPolar,
+    nrRateRecoverPolar,
+)
 from opennr.matlab.scheduling import nrTBS
+from opennr.matlab.uci import nrUCIDecode, nrUCIEncode
 
 __all__ = [
     "MatlabStruct",
@@ -58,4 +79,14 @@ __all__ = [
     "nrRateRecoverLDPC",
     "nrDLSCHInfo",
     "nrTBS",
+    "nrPolarEncode",
+    "nrPolarDecode",
+    "nrRateMatchPolar",
+    "nrRateRecoverPolar",
+    "nrBCH",
+    "nrBCHDecode",
+    "nrDCIEncode",
+    "nrDCIDecode",
+    "nrUCIEncode",
+    "nrUCIDecode",
 ]
