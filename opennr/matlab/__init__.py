@@ -29,6 +29,8 @@ MATLAB                         opennr.matlab                        TS clause
 ``nrDCIDecode``                :func:`nrDCIDecode`                  38.212 §7.3
 ``nrUCIEncode``                :func:`nrUCIEncode`                  38.212 §6.3.1
 ``nrUCIDecode``                :func:`nrUCIDecode`                  38.212 §6.3.1
+``nrPRBS``                     :func:`nrPRBS`                       38.211 §5.2.1
+``nrLowPAPRS``                 :func:`nrLowPAPRS`                   38.211 §5.2.2, §5.2.3
 ============================== ==================================== ====================
 
 Examples
@@ -65,6 +67,7 @@ from opennr.matlab.polar import (
     nrRateRecoverPolar,
 )
 from opennr.matlab.scheduling import nrTBS
+from opennr.matlab.sequences import nrLowPAPRS, nrPRBS
 from opennr.matlab.uci import nrUCIDecode, nrUCIEncode
 
 __all__ = [
@@ -89,4 +92,6 @@ __all__ = [
     "nrDCIDecode",
     "nrUCIEncode",
     "nrUCIDecode",
+    "nrPRBS",
+    "nrLowPAPRS",
 ]
