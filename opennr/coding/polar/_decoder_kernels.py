@@ -31,6 +31,26 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.extending import intrinsic
+
+
+@intrinsic
+def _unmanaged(typingctx, arr):
+    """A view of ``arr`` without a memory-info pointer, so that passing it to a helper costs no
+    reference counting (atomic operations). The caller keeps ``arr`` alive."""
+    sig = arr(arr)
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(arr)
+        src = ary(context, builder, value=args[0])
+        dst = ary(context, builder)
+        context.populate_array(
+            dst, data=src.data, shape=src.shape, strides=src.strides, itemsize=src.itemsize,
+            meminfo=None, parent=None,
+        )
+        return dst._getvalue()
+
+    return sig, codegen
 
 T_R0 = 0  # rate-0 node (a frozen leaf when stage 0)
 T_R1 = 1  # rate-1 node (all information bits)
@@ -43,18 +63,26 @@ F_MINSUM = 0
 F_EXACT = 1
 
 
+# The stage helpers index one flat buffer at offsets converted to unsigned integers: Numba then
+# drops its negative-index wrap-around, and LLVM vectorises the loops (checking at run time
+# that source and destination do not overlap).
+
+
 @njit(cache=True)
-def _f_stage(src, so, dst, do, h, exact):
-    """dst[do + i] = f(src[so + i], src[so + h + i]) for i < h (check-node update).
+def _f_stage(buf, so, do, h, exact):
+    """buf[do + i] = f(buf[so + i], buf[so + h + i]) for i < h (check-node update).
 
     Exact box-plus: ``|f| = 2 atanh(tanh(|a|/2) tanh(|b|/2))`` when ``min(|a|, |b|) < 2``, else
     ``min(|a|, |b|) - ln(1 + e^-||a|-|b||) + ln(1 + e^-(|a|+|b|))`` (no cancellation either way),
     with sign ``sign(a) sign(b)``.
     """
+    so = np.uint64(so)
+    do = np.uint64(do)
+    hh = np.uint64(h)
     if exact:
-        for i in range(h):
-            a = src[so + i]
-            b = src[so + h + i]
+        for i in range(hh):
+            a = buf[so + i]
+            b = buf[so + hh + i]
             aa = abs(a)
             bb = abs(b)
             m = aa if aa < bb else bb
@@ -64,36 +92,86 @@ def _f_stage(src, so, dst, do, h, exact):
             else:
                 d = aa - bb if aa > bb else bb - aa
                 m = m - np.log1p(np.exp(-d)) + np.log1p(np.exp(-(aa + bb)))
-            dst[do + i] = -m if (a < 0) != (b < 0) else m
+            buf[do + i] = -m if (a < 0) != (b < 0) else m
     else:
-        for i in range(h):
-            a = src[so + i]
-            b = src[so + h + i]
+        for i in range(hh):
+            a = buf[so + i]
+            b = buf[so + hh + i]
             aa = abs(a)
             bb = abs(b)
-            m = min(bb, aa)
-            dst[do + i] = -m if (a < 0) != (b < 0) else m
+            m = aa if aa < bb else bb
+            buf[do + i] = -m if (a < 0) != (b < 0) else m
 
 
 @njit(cache=True)
-def _g_stage(src, so, bits, bo, dst, do, h):
-    """dst[do + i] = src[so + h + i] + (1 - 2 bits[bo + i]) src[so + i] (variable-node update)."""
-    for i in range(h):
-        a = src[so + i]
-        dst[do + i] = src[so + h + i] + (-a if bits[bo + i] else a)
+def _g_stage(buf, so, bits, bo, do, h):
+    """buf[do + i] = buf[so + h + i] + (1 - 2 bits[bo + i]) buf[so + i] (variable-node update)."""
+    so = np.uint64(so)
+    bo = np.uint64(bo)
+    do = np.uint64(do)
+    hh = np.uint64(h)
+    for i in range(hh):
+        a = buf[so + i]
+        buf[do + i] = buf[so + hh + i] + (-a if bits[bo + i] else a)
 
 
 @njit(cache=True)
 def _transform(x, o, m, tmp):
     """tmp[:m] = x[o:o+m] G_m over GF(2) (G is involutory: also x -> u)."""
-    for i in range(m):
+    o = np.uint64(o)
+    mm = np.uint64(m)
+    for i in range(mm):
         tmp[i] = x[o + i]
-    h = 1
-    while h < m:
-        for i in range(m):
-            if (i & h) == 0:
+    h = np.uint64(1)
+    while h < mm:
+        for blk in range(np.uint64(0), mm, np.uint64(2) * h):
+            for i in range(blk, blk + h):
                 tmp[i] ^= tmp[i + h]
-        h *= 2
+        h *= np.uint64(2)
+
+
+@njit(cache=True)
+def _combine(buf, ol, oc, od, h):
+    """buf[od:od+h] = buf[ol:ol+h] ^ buf[oc:oc+h]; buf[od+h:od+2h] = buf[oc:oc+h]."""
+    ol = np.uint64(ol)
+    oc = np.uint64(oc)
+    od = np.uint64(od)
+    hh = np.uint64(h)
+    for i in range(hh):
+        buf[od + i] = buf[ol + i] ^ buf[oc + i]
+    for i in range(hh):
+        buf[od + hh + i] = buf[oc + i]
+
+
+@njit(cache=True)
+def _copy(buf, os, od, h):
+    """buf[od:od+h] = buf[os:os+h]."""
+    os = np.uint64(os)
+    od = np.uint64(od)
+    for i in range(np.uint64(h)):
+        buf[od + i] = buf[os + i]
+
+
+@njit(cache=True, fastmath=True)
+def _neg_sum(buf, o, m):
+    """Sum of max(-x, 0) over buf[o:o+m] (min-sum cost of deciding 0 everywhere)."""
+    o = np.uint64(o)
+    acc = np.float32(0.0)
+    for i in range(np.uint64(m)):
+        v = buf[o + i]
+        acc += -v if v < 0 else np.float32(0.0)
+    return acc
+
+
+@njit(cache=True, fastmath=True)
+def _pos_sum(buf, o, m):
+    """Sum of max(x, 0) over buf[o:o+m] (min-sum cost of deciding 1 everywhere)."""
+    o = np.uint64(o)
+    acc = np.float32(0.0)
+    for i in range(np.uint64(m)):
+        v = buf[o + i]
+        acc += v if v > 0 else np.float32(0.0)
+    return acc
 
 
 @njit(cache=True)
@@ -146,11 +224,11 @@ def sc_decode_kernel(llr, n, start, stage, ntype, kpos, exact, bits_out, pm_out)
                 h = 1 << t
                 for i in range(h):
                     beta[2 * h + i] = beta[h + i]
-                _g_stage(alpha, 2 * h, beta, 2 * h, alpha, h, h)
+                _g_stage(alpha, 2 * h, beta, 2 * h, h, h)
                 top = t
             for u in range(top, s, -1):
                 h = 1 << (u - 1)
-                _f_stage(alpha, 2 * h, alpha, h, h, exact)
+                _f_stage(alpha, 2 * h, h, h, exact)
             typ = ntype[j]
             # leaves only (the SC schedule is leaf by leaf)
             lam = alpha[1]
@@ -168,20 +246,47 @@ def sc_decode_kernel(llr, n, start, stage, ntype, kpos, exact, bits_out, pm_out)
 
 
 @njit(cache=True)
-def _select(ncand, cpm, lmax, keep):
+def _select(ncand, cpm, lmax, keep, idx):
     """keep[i] = candidate i is among the ``lmax`` smallest metrics (ties: lower index first)."""
     if ncand <= lmax:
         for i in range(ncand):
             keep[i] = True
         return
     for i in range(ncand):
-        r = 0
         pi = cpm[i]
+        r = 0
         for j in range(ncand):
             pj = cpm[j]
-            if pj < pi or (pj == pi and j < i):
-                r += 1
+            r += (pj < pi) | ((pj == pi) & (j < i))
         keep[i] = r < lmax
+
+
+@njit(cache=True)
+def _own(ptr, refc, l, t):
+    """Row of stage ``t`` that path ``l`` may overwrite: its own, or a free one if shared."""
+    r = ptr[l, t]
+    if refc[t, r] > 1:
+        refc[t, r] -= 1
+        r = 0
+        while refc[t, r] != 0:
+            r += 1
+        refc[t, r] = 1
+        ptr[l, t] = r
+    return r
+
+
+@njit(cache=True)
+def _own_copy(ptr, refc, buf, l, t):
+    """As :func:`_own`, but a new row receives a copy of the stage's content."""
+    r = ptr[l, t]
+    if refc[t, r] > 1:
+        r2 = _own(ptr, refc, l, t)
+        m = 1 << t
+        w = buf.shape[0] // ptr.shape[0]
+        for i in range(m):
+            buf[r2 * w + m + i] = buf[r * w + m + i]
+        return r2
+    return r
 
 
 @njit(cache=True)
@@ -196,11 +301,15 @@ def scl_decode_kernel(
     nb = llr.shape[0]
     nn = 1 << n
     nnode = start.shape[0]
-    alpha = np.zeros((lmax, 2 * nn), np.float32)
+    w = 2 * nn  # row width
+    alpha = np.zeros(lmax * w, np.float32)
     aptr = np.zeros((lmax, n + 1), np.int32)
-    refc = np.zeros((n + 1, lmax), np.int32)
-    beta = np.zeros((lmax, 2 * nn), np.uint8)
-    ubits = np.zeros((lmax, max(k, 1)), np.uint8)
+    arefc = np.zeros((n + 1, lmax), np.int32)
+    beta = np.zeros(lmax * w, np.uint8)
+    bptr = np.zeros((lmax, n + 1), np.int32)
+    brefc = np.zeros((n + 1, lmax), np.int32)
+    kw = max(k, 1)
+    ubits = np.zeros(lmax * kw, np.uint8)  # row l: information bits of path l
     pm = np.zeros(lmax, np.float64)
     mask = np.zeros(lmax, np.int32)
     active = np.zeros(lmax, np.bool_)
@@ -211,21 +320,65 @@ def scl_decode_kernel(
     par = np.zeros(lmax, np.int32)
     cpm = np.zeros(2 * lmax, np.float64)
     keep = np.zeros(2 * lmax, np.bool_)
+    sidx = np.zeros(2 * lmax, np.int32)
     k1 = np.zeros(lmax, np.bool_)
     tmp = np.zeros(nn, np.uint8)
     order = np.zeros(lmax, np.int32)
+    alpha_m = alpha
+    alpha = _unmanaged(alpha_m)
+    aptr_m = aptr
+    aptr = _unmanaged(aptr_m)
+    arefc_m = arefc
+    arefc = _unmanaged(arefc_m)
+    beta_m = beta
+    beta = _unmanaged(beta_m)
+    bptr_m = bptr
+    bptr = _unmanaged(bptr_m)
+    brefc_m = brefc
+    brefc = _unmanaged(brefc_m)
+    ubits_m = ubits
+    ubits = _unmanaged(ubits_m)
+    pm_m = pm
+    pm = _unmanaged(pm_m)
+    mask_m = mask
+    mask = _unmanaged(mask_m)
+    active_m = active
+    active = _unmanaged(active_m)
+    plist_m = plist
+    plist = _unmanaged(plist_m)
+    ordi_m = ordi
+    ordi = _unmanaged(ordi_m)
+    ordv_m = ordv
+    ordv = _unmanaged(ordv_m)
+    par_m = par
+    par = _unmanaged(par_m)
+    cpm_m = cpm
+    cpm = _unmanaged(cpm_m)
+    keep_m = keep
+    keep = _unmanaged(keep_m)
+    sidx_m = sidx
+    sidx = _unmanaged(sidx_m)
+    k1_m = k1
+    k1 = _unmanaged(k1_m)
+    tmp_m = tmp
+    tmp = _unmanaged(tmp_m)
+    order_m = order
+    order = _unmanaged(order_m)
     for b in range(nb):
         # one path, all stages on row 0
         for i in range(nn):
-            alpha[0, nn + i] = llr[b, i]
+            alpha[nn + i] = llr[b, i]
         active[:] = False
         active[0] = True
         pm[0] = 0.0
         mask[0] = 0
         aptr[:, :] = 0
-        refc[:, :] = 0
-        for t in range(n):
-            refc[t, 0] = 1
+        arefc[:, :] = 0
+        bptr[:, :] = 0
+        brefc[:, :] = 0
+        for t in range(n + 1):
+            arefc[t, 0] = 1
+            brefc[t, 0] = 1
         for j in range(nnode):
             p = start[j]
             s = stage[j]
@@ -237,7 +390,7 @@ def scl_decode_kernel(
                 if active[l]:
                     plist[na] = l
                     na += 1
-            # ---- up and down the tree to this node, per path
+            # ---- up (partial sums) and down (LLRs) the tree to this node, per path
             for a in range(na):
                 l = plist[a]
                 if j == 0:
@@ -245,115 +398,91 @@ def scl_decode_kernel(
                 else:
                     t = _ctz(p)
                     for u in range(stage[j - 1], t):
+                        # right child at stage u done: combine into stage u + 1
                         h = 1 << u
-                        for i in range(h):
-                            beta[l, 2 * h + i] ^= beta[l, h + i]
-                            beta[l, 3 * h + i] = beta[l, h + i]
+                        ro = bptr[l, u + 1]
+                        rn = _own(bptr, brefc, l, u + 1)
+                        _combine(beta, ro * w + 2 * h, bptr[l, u] * w + h, rn * w + 2 * h, h)
+                    # left child at stage t done: save it in the first half of stage t + 1
                     h = 1 << t
-                    for i in range(h):
-                        beta[l, 2 * h + i] = beta[l, h + i]
-                    # G into stage t (copy-on-write row)
-                    r = aptr[l, t]
-                    if refc[t, r] > 1:
-                        refc[t, r] -= 1
-                        r = 0
-                        while refc[t, r] != 0:
-                            r += 1
-                        refc[t, r] = 1
-                        aptr[l, t] = r
-                    _g_stage(
-                        alpha[aptr[l, t + 1]], 2 * h, beta[l], 2 * h, alpha[r], h, h
-                    )
+                    rn = _own(bptr, brefc, l, t + 1)
+                    _copy(beta, bptr[l, t] * w + h, rn * w + 2 * h, h)
+                    r = _own(aptr, arefc, l, t)
+                    _g_stage(alpha, aptr[l, t + 1] * w + 2 * h, beta, rn * w + 2 * h, r * w + h, h)
                     top = t
                 for u in range(top, s, -1):
                     h = 1 << (u - 1)
-                    t = u - 1
-                    r = aptr[l, t]
-                    if refc[t, r] > 1:
-                        refc[t, r] -= 1
-                        r = 0
-                        while refc[t, r] != 0:
-                            r += 1
-                        refc[t, r] = 1
-                        aptr[l, t] = r
-                    _f_stage(alpha[aptr[l, u]], 2 * h, alpha[r], h, h, exact)
+                    r = _own(aptr, arefc, l, u - 1)
+                    _f_stage(alpha, aptr[l, u] * w + 2 * h, r * w + h, h, exact)
             # ---- the node itself
             if typ == T_R0 or typ == T_PC:
                 for a in range(na):
                     l = plist[a]
-                    row = alpha[aptr[l, s]]
+                    ra = aptr[l, s]
+                    rb = _own(bptr, brefc, l, s)
                     if typ == T_PC:
                         v = (mask[l] >> (p % 5)) & 1
-                        lam = row[1]
-                        pm[l] += _pen(lam, v, exact)
-                        beta[l, 1] = v
+                        pm[l] += _pen(alpha[ra * w + 1], v, exact)
+                        beta[rb * w + 1] = v
                     else:
-                        acc = 0.0
                         for i in range(m):
-                            acc += _pen(row[m + i], 0, exact)
-                            beta[l, m + i] = 0
-                        pm[l] += acc
+                            beta[rb * w + m + i] = 0
+                        if exact:
+                            acc = 0.0
+                            for i in range(m):
+                                acc += _pen(alpha[ra * w + m + i], 0, exact)
+                            pm[l] += acc
+                        else:
+                            pm[l] += _neg_sum(alpha, ra * w + m, m)
                 continue
             if typ == T_INFO or typ == T_REP:
                 nc = 0
                 for a in range(na):
                     l = plist[a]
-                    row = alpha[aptr[l, s]]
-                    c0 = 0.0
-                    c1 = 0.0
-                    for i in range(m):
-                        x = row[m + i]
-                        c0 += _pen(x, 0, exact)
-                        c1 += _pen(x, 1, exact)
+                    ra = aptr[l, s]
+                    if exact:
+                        c0 = 0.0
+                        c1 = 0.0
+                        for i in range(m):
+                            x = alpha[ra * w + m + i]
+                            c0 += _pen(x, 0, exact)
+                            c1 += _pen(x, 1, exact)
+                    else:
+                        c0 = _neg_sum(alpha, ra * w + m, m)
+                        c1 = _pos_sum(alpha, ra * w + m, m)
                     cpm[nc] = pm[l] + c0
                     cpm[nc + 1] = pm[l] + c1
                     nc += 2
                 _list_step(
-                    nc,
-                    cpm,
-                    lmax,
-                    keep,
-                    k1,
-                    plist,
-                    na,
-                    active,
-                    pm,
-                    aptr,
-                    refc,
-                    n,
-                    beta,
-                    ubits,
-                    mask,
-                    ordi,
-                    ordv,
-                    par,
-                    p,
-                    s,
-                    kj,
+                    nc, cpm, lmax, keep, sidx, k1, plist, na, active, pm, aptr, arefc, bptr,
+                    brefc, n, ubits, mask, ordi, ordv, par, kj,
                 )
                 # apply: k1[l] says which value active path l took
                 for l in range(lmax):
                     if active[l]:
                         v = 1 if k1[l] else 0
+                        rb = _own(bptr, brefc, l, s)
                         for i in range(m):
-                            beta[l, m + i] = v
-                        ubits[l, kj] = v
+                            beta[rb * w + m + i] = v
+                        ubits[l * kw + kj] = v
                         q = p + m - 1
                         mask[l] ^= v << (q % 5)
                 continue
             # rate-1 or SPC: hard decision and least reliable positions
             nflip = lmax - 1 if typ == T_R1 else lmax
-            nflip = min(nflip, m)
+            if nflip > m:
+                nflip = m
             for a in range(na):
                 l = plist[a]
-                row = alpha[aptr[l, s]]
+                ra = aptr[l, s]
+                rb = _own(bptr, brefc, l, s)
                 pp = 0
                 cnt = 0
                 base = 0.0
                 for i in range(m):
-                    x = row[m + i]
+                    x = alpha[ra * w + m + i]
                     hd = 1 if x < 0 else 0
-                    beta[l, m + i] = hd
+                    beta[rb * w + m + i] = hd
                     pp ^= hd
                     ax = abs(x)
                     if exact:
@@ -393,46 +522,29 @@ def scl_decode_kernel(
                     cpm[nc + 1] = pm[l] + c
                     nc += 2
                 _list_step(
-                    nc,
-                    cpm,
-                    lmax,
-                    keep,
-                    k1,
-                    plist,
-                    na,
-                    active,
-                    pm,
-                    aptr,
-                    refc,
-                    n,
-                    beta,
-                    ubits,
-                    mask,
-                    ordi,
-                    ordv,
-                    par,
-                    p,
-                    s,
-                    kj,
+                    nc, cpm, lmax, keep, sidx, k1, plist, na, active, pm, aptr, arefc, bptr,
+                    brefc, n, ubits, mask, ordi, ordv, par, kj,
                 )
                 for l in range(lmax):
                     if active[l] and k1[l]:
-                        beta[l, m + ordi[l, st]] ^= 1
+                        rb = _own_copy(bptr, brefc, beta, l, s)
+                        beta[rb * w + m + ordi[l, st]] ^= 1
                         par[l] ^= 1
             # finish: parity fix (SPC), u = x G, information bits and PC register
             for l in range(lmax):
                 if not active[l]:
                     continue
+                rb = _own_copy(bptr, brefc, beta, l, s)
                 if typ == T_SPC and par[l] == 1:
-                    beta[l, m + ordi[l, 0]] ^= 1
-                _transform(beta[l], m, m, tmp)
+                    beta[rb * w + m + ordi[l, 0]] ^= 1
+                _transform(beta, rb * w + m, m, tmp)
                 if typ == T_R1:
                     for i in range(m):
-                        ubits[l, kj + i] = tmp[i]
+                        ubits[l * kw + kj + i] = tmp[i]
                         mask[l] ^= np.int32(tmp[i]) << ((p + i) % 5)
                 else:
                     for i in range(1, m):
-                        ubits[l, kj + i - 1] = tmp[i]
+                        ubits[l * kw + kj + i - 1] = tmp[i]
                         mask[l] ^= np.int32(tmp[i]) << ((p + i) % 5)
         # ---- output: paths sorted by metric
         na = 0
@@ -449,47 +561,29 @@ def scl_decode_kernel(
             l = order[a]
             cand_pm[b, a] = pm[l]
             for i in range(k):
-                cand_bits[b, a, i] = ubits[l, i]
+                cand_bits[b, a, i] = ubits[l * kw + i]
 
 
 @njit(cache=True)
 def _list_step(
-    nc,
-    cpm,
-    lmax,
-    keep,
-    k1,
-    plist,
-    na,
-    active,
-    pm,
-    aptr,
-    refc,
-    n,
-    beta,
-    ubits,
-    mask,
-    ordi,
-    ordv,
-    par,
-    p,
-    s,
-    kj,
+    nc, cpm, lmax, keep, sidx, k1, plist, na, active, pm, aptr, arefc, bptr, brefc, n,
+    ubits, mask, ordi, ordv, par, kj,
 ):
     """Keep the ``lmax`` best of ``nc`` candidates (two per path: choice 0, choice 1).
 
     Paths with no surviving choice are released; a path with both is split (the copy takes
-    choice 1). On return ``k1[l]`` says whether active path ``l`` took choice 1, and ``pm``
-    holds the new metrics.
+    choice 1; LLR and partial-sum rows are shared until written). On return ``k1[l]`` says
+    whether active path ``l`` took choice 1, and ``pm`` holds the new metrics.
     """
-    _select(nc, cpm, lmax, keep)
+    _select(nc, cpm, lmax, keep, sidx)
     # release dead paths first (frees rows and path slots)
     for a in range(na):
         l = plist[a]
         if not keep[2 * a] and not keep[2 * a + 1]:
             active[l] = False
-            for t in range(n):
-                refc[t, aptr[l, t]] -= 1
+            for t in range(n + 1):
+                arefc[t, aptr[l, t]] -= 1
+                brefc[t, bptr[l, t]] -= 1
     for a in range(na):
         l = plist[a]
         c0 = keep[2 * a]
@@ -498,22 +592,16 @@ def _list_step(
             d = 0
             while active[d]:
                 d += 1
-            # clone l -> d: LLR rows shared, partial sums copied where live
             active[d] = True
-            for t in range(n):
+            for t in range(n + 1):
                 r = aptr[l, t]
                 aptr[d, t] = r
-                refc[t, r] += 1
-            for t in range(s, n):
-                if (p >> t) & 1:
-                    h = 1 << t
-                    for i in range(h):
-                        beta[d, 2 * h + i] = beta[l, 2 * h + i]
-            m = 1 << s
-            for i in range(m):
-                beta[d, m + i] = beta[l, m + i]
-            for i in range(kj):
-                ubits[d, i] = ubits[l, i]
+                arefc[t, r] += 1
+                r = bptr[l, t]
+                bptr[d, t] = r
+                brefc[t, r] += 1
+            kw = ubits.shape[0] // active.shape[0]
+            _copy(ubits, l * kw, d * kw, kj)
             mask[d] = mask[l]
             par[d] = par[l]
             for i in range(ordi.shape[1]):
