@@ -133,7 +133,7 @@ def constellation(modulation: str) -> np.ndarray:
     return _constellation128(_check_modulation(modulation)).astype(np.complex64)
 
 
-def modulate(bits, modulation: str) -> np.ndarray:
+def modulate(bits, modulation: str, *, dtype=np.complex64) -> np.ndarray:
     """TS 38.211 §5.1: map bits to complex modulation symbols.
 
     Parameters
@@ -142,10 +142,12 @@ def modulate(bits, modulation: str) -> np.ndarray:
         Bits ``b(0), b(1), ...`` in transmission order along the last axis.
     modulation : str
         One of :data:`MODULATIONS`.
+    dtype : {numpy.complex64, numpy.complex128}, optional, keyword-only
+        Output precision (default ``complex64``).
 
     Returns
     -------
-    numpy.ndarray of complex64, shape [..., M]
+    numpy.ndarray of complex64 (or ``dtype``), shape [..., M]
         Symbols ``d(0), ..., d(M - 1)``. For pi/2-BPSK the index ``i`` of §5.1.1 is the position
         along the last axis.
 
@@ -166,6 +168,9 @@ def modulate(bits, modulation: str) -> np.ndarray:
     array([ 1.+1.j, -1.+1.j])
     """
     qm = bits_per_symbol(modulation)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.complex64, np.complex128):
+        raise TypeError(f"dtype must be numpy.complex64 or numpy.complex128, got {dtype}")
     b = as_bits(bits, "bits", _CLAUSE)
     if b.shape[-1] % qm:
         raise ValueError(
@@ -177,7 +182,7 @@ def modulate(bits, modulation: str) -> np.ndarray:
     index = np.zeros(groups.shape[:-1], dtype=np.intp)
     for k in range(qm):
         index = (index << 1) | groups[..., k]
-    out = constellation(modulation)[index]
+    out = _constellation128(modulation).astype(dtype)[index]
     if modulation == "pi/2-BPSK":
-        out[..., 1::2] *= np.complex64(1j)  # e^{j pi/2 (i mod 2)}
+        out[..., 1::2] *= dtype.type(1j)  # e^{j pi/2 (i mod 2)}
     return out
