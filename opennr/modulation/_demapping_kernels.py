@@ -19,9 +19,9 @@ with ``x_hat`` the nearest point: exactly the max-log LLR (minimum over every po
 search.
 
 Exact (log-MAP), O(2^n) per dimension. The weights ``w_j = exp(-g ((u - x_j)^2 - (u - x_hat)^2))``
-follow from the nearest point outward by a product recursion (two ``exp`` per dimension and one
-per noise value instead of ``2^n``): ``w_(j+1) = w_j r_j``, ``r_(j+1) = r_j q`` with
-``q = exp(-8 g)``. The per-bit sums use 0/1 masks of the labels. When the sum of the other bit
+follow from the nearest point outward by a product recursion (two ``exp`` per dimension instead
+of ``2^n``): ``w_(j+1) = w_j r_j``, ``r_(j+1) = r_j q`` with ``q = exp(-8 g)``, which is the
+product of the first upward and downward ratios. The per-bit sums use 0/1 masks of the labels. When the sum of the other bit
 value underflows (very high SNR), that bit is recomputed relative to its own largest term, whose
 exponent is the max-log value above.
 """
@@ -74,22 +74,27 @@ def _pam_hard(u, n, out, o, step):
 
 
 @njit(cache=True, inline="always")
-def _pam_exact(u, n, g, q, m1, w, s0, s1, out, o, step):
+def _pam_exact(u, n, g, m1, w, s0, s1, out, o, step):
     """Exact LLRs of one PAM dimension; ``m1 [n, 2^n]`` is 1.0 where bit ``k`` of point ``j`` is 1."""
     p = 1 << n
     x, jh = _nearest(u, n)
     e = u - x
     e2 = e * e
     w[jh] = 1.0
-    r = math.exp(-4.0 * g * (1.0 - e))  # ratio w_(jh+1) / w_jh
+    r_up = math.exp(-4.0 * g * (1.0 - e))  # ratio w_(jh+1) / w_jh
+    r = math.exp(-4.0 * g * (1.0 + e))  # ratio w_(jh-1) / w_jh
+    if abs(e) <= 1.0:
+        q = r_up * r  # exp(-8 g): the ratio of successive ratios
+    else:  # u beyond the outermost point: one of the ratios may overflow (and is not used)
+        q = math.exp(-8.0 * g)
     v = 1.0
-    for j in range(jh + 1, p):
+    for j in range(jh - 1, -1, -1):
         v *= r
         w[j] = v
         r *= q
-    r = math.exp(-4.0 * g * (1.0 + e))  # ratio w_(jh-1) / w_jh
+    r = r_up
     v = 1.0
-    for j in range(jh - 1, -1, -1):
+    for j in range(jh + 1, p):
         v *= r
         w[j] = v
         r *= q
@@ -135,7 +140,6 @@ def qam_soft_kernel(y, nvar, n, a, exact, m1, out):
     qm = 2 * n
     inv_a = 1.0 / a
     g = a * a / nvar[0]
-    q = math.exp(-8.0 * g)
     p = 1 << n
     w = np.empty(p)
     s0 = np.empty(n)
@@ -143,15 +147,13 @@ def qam_soft_kernel(y, nvar, n, a, exact, m1, out):
     for i in range(num):
         if per_symbol:
             g = a * a / nvar[i]
-            if exact:
-                q = math.exp(-8.0 * g)
         yi = y[i]
         ur = yi.real * inv_a
         ui = yi.imag * inv_a
         o = i * qm
         if exact:
-            _pam_exact(ur, n, g, q, m1, w, s0, s1, out, o, 2)
-            _pam_exact(ui, n, g, q, m1, w, s0, s1, out, o + 1, 2)
+            _pam_exact(ur, n, g, m1, w, s0, s1, out, o, 2)
+            _pam_exact(ui, n, g, m1, w, s0, s1, out, o + 1, 2)
         else:
             _pam_maxlog(ur, n, g, out, o, 2)
             _pam_maxlog(ui, n, g, out, o + 1, 2)

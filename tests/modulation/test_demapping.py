@@ -80,6 +80,7 @@ def test_exact_at_extreme_snr_and_far_points(modulation, rng):
     # tiny noise variance: the sum of the far bit value underflows and is recomputed;
     # symbols far outside the constellation exercise the clipped nearest point.
     y = noisy(rng, modulation, (400,), sigma=0.5, spread=3.0)
+    y = np.concatenate([y, [40 * (1 + 1j), -5 + 0.3j, 3 - 7j, 0.2 + 9j]])  # far outside
     for nv in (1e-6, 1e-4, 30.0):
         ours = demodulate_soft(y, modulation, nv, method="exact")
         assert np.isfinite(ours).all()
