@@ -1,0 +1,79 @@
+"""TS 38.211 V17 §4, §5.3-§5.4: numerologies, frame structure, resource grid and OFDM.
+
+Catalogue:
+
+``numerology``
+    TS 38.211 §4.2-§4.3, §5.3.1: :class:`Numerology` (``mu`` = 0..6, 15-960 kHz, normal and
+    extended CP), :func:`numerology`, :func:`mu_from_subcarrier_spacing`,
+    :func:`cyclic_prefix_lengths` (with the 0.5 ms rule), constants ``KAPPA``, ``TC_PER_SECOND``.
+``carrier``
+    TS 38.211 §4.4: :class:`CarrierConfig` (frozen: ``subcarrier_spacing``, ``cyclic_prefix``,
+    ``n_size_grid``, ``n_start_grid``, ``n_cell_id``, ``n_slot``, ``n_frame``),
+    :func:`k0` (``k_0^mu`` of §5.3.1), :func:`subcarrier_offset_from_point_a`.
+``ofdm_info``
+    TS 38.211 §5.3.1, §5.4: :func:`ofdm_info` -> :class:`OfdmInfo` (FFT size by MATLAB's rule,
+    sample rate, CP and symbol lengths, windowing, §5.4 symbol phases), :func:`default_nfft`,
+    :func:`symbol_phases`.
+``modulator``
+    TS 38.211 §5.3.1, §5.4: :func:`ofdm_modulate` ``[..., K, L] -> [..., samples]`` and
+    :func:`ofdm_demodulate` (upconversion phase compensation for ``f_0``, raised-cosine
+    windowing), :func:`raised_cosine_taper`.
+``resource_grid``
+    TS 38.211 §4.4.4: :func:`resource_grid` (zeros ``[..., ports, K, L]``), :func:`grid_shape`,
+    :func:`check_grid`, :func:`subcarrier_frequencies`.
+``plotting``
+    :func:`plot_resource_grid` (matplotlib, Agg).
+"""
+
+from opennr.ofdm.carrier import CarrierConfig, k0, subcarrier_offset_from_point_a
+from opennr.ofdm.modulator import (
+    NORMALIZATIONS,
+    ofdm_demodulate,
+    ofdm_modulate,
+    raised_cosine_taper,
+)
+from opennr.ofdm.numerology import (
+    CYCLIC_PREFIXES,
+    KAPPA,
+    MU_VALUES,
+    TC_PER_SECOND,
+    Numerology,
+    cyclic_prefix_lengths,
+    mu_from_subcarrier_spacing,
+    numerology,
+)
+from opennr.ofdm.ofdm_info import OfdmInfo, default_nfft, ofdm_info, symbol_phases
+from opennr.ofdm.plotting import plot_resource_grid
+from opennr.ofdm.resource_grid import (
+    check_grid,
+    grid_shape,
+    resource_grid,
+    subcarrier_frequencies,
+)
+
+__all__ = [
+    "KAPPA",
+    "TC_PER_SECOND",
+    "MU_VALUES",
+    "CYCLIC_PREFIXES",
+    "NORMALIZATIONS",
+    "Numerology",
+    "numerology",
+    "mu_from_subcarrier_spacing",
+    "cyclic_prefix_lengths",
+    "CarrierConfig",
+    "k0",
+    "subcarrier_offset_from_point_a",
+    "OfdmInfo",
+    "ofdm_info",
+    "default_nfft",
+    "symbol_phases",
+    "ofdm_modulate",
+    "ofdm_demodulate",
+    "raised_cosine_taper",
+    "resource_grid",
+    "grid_shape",
+    "check_grid",
+    "subcarrier_frequencies",
+    "plot_resource_grid",
+]

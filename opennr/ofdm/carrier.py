@@ -1,0 +1,194 @@
+"""TS 38.211 V17 §4.4, §5.3.1: carrier configuration, resource grid size, point A and ``k_0``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from opennr._validation import check_int
+from opennr.ofdm.numerology import Numerology, mu_from_subcarrier_spacing
+
+__all__ = ["CarrierConfig", "k0", "subcarrier_offset_from_point_a"]
+
+_CLAUSE = "TS 38.211 §4.4.2"
+
+
+@dataclass(frozen=True)
+class CarrierConfig:
+    """TS 38.211 §4.4.2, §4.3: one carrier (resource grid) of one numerology.
+
+    Parameters
+    ----------
+    subcarrier_spacing : int, default 15
+        ``Delta f`` in kHz: 15, 30, 60, 120, 240, 480, 960 (``mu`` = 0..6, Table 4.2-1).
+    cyclic_prefix : {"normal", "extended"}, default "normal"
+        Extended only for 60 kHz.
+    n_size_grid : int, default 52
+        ``N_grid^{size,mu}``: carrier bandwidth in resource blocks, 1..275 (§4.4.2).
+    n_start_grid : int, default 0
+        ``N_grid^{start,mu}``: first common resource block of the grid, 0..2199 (§4.4.2).
+    n_cell_id : int, default 1
+        ``N_ID^cell``, 0..1007 (§7.4.2).
+    n_slot : int, default 0
+        Slot number ``n_s^mu``; taken modulo the slots per frame where a slot in a frame is
+        needed (MATLAB allows any non-negative value).
+    n_frame : int, default 0
+        System frame number ``n_f``, non-negative.
+
+    Examples
+    --------
+    >>> c = CarrierConfig(subcarrier_spacing=30, n_size_grid=273)
+    >>> c.mu, c.num_subcarriers, c.symbols_per_slot, c.slots_per_frame
+    (1, 3276, 14, 20)
+    """
+
+    subcarrier_spacing: int = 15
+    cyclic_prefix: str = "normal"
+    n_size_grid: int = 52
+    n_start_grid: int = 0
+    n_cell_id: int = 1
+    n_slot: int = 0
+    n_frame: int = 0
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Check every field and the cross-field rules; raise naming the clause."""
+        mu = mu_from_subcarrier_spacing(self.subcarrier_spacing)
+        num = Numerology(mu, self.cyclic_prefix)  # extended CP only for mu = 2
+        object.__setattr__(self, "subcarrier_spacing", num.subcarrier_spacing)
+        object.__setattr__(self, "cyclic_prefix", num.cyclic_prefix)
+        check_int(self.n_size_grid, "n_size_grid", low=1, high=275, clause=_CLAUSE)
+        check_int(self.n_start_grid, "n_start_grid", low=0, high=2199, clause=_CLAUSE)
+        check_int(self.n_cell_id, "n_cell_id", low=0, high=1007, clause="TS 38.211 §7.4.2")
+        check_int(self.n_slot, "n_slot", low=0, clause="TS 38.211 §4.3.2")
+        check_int(self.n_frame, "n_frame", low=0, clause="TS 38.211 §4.3.1")
+
+    @property
+    def mu(self) -> int:
+        """Subcarrier spacing configuration ``mu`` (Table 4.2-1)."""
+        return mu_from_subcarrier_spacing(self.subcarrier_spacing)
+
+    @property
+    def numerology(self) -> Numerology:
+        """The :class:`~opennr.ofdm.numerology.Numerology` (``mu``, cyclic prefix)."""
+        return Numerology(self.mu, self.cyclic_prefix)
+
+    @property
+    def symbols_per_slot(self) -> int:
+        """``N_symb^slot``: 14 or 12."""
+        return self.numerology.symbols_per_slot
+
+    @property
+    def slots_per_subframe(self) -> int:
+        """``N_slot^{subframe,mu}``."""
+        return self.numerology.slots_per_subframe
+
+    @property
+    def slots_per_frame(self) -> int:
+        """``N_slot^{frame,mu}``."""
+        return self.numerology.slots_per_frame
+
+    @property
+    def num_subcarriers(self) -> int:
+        """``K = N_grid^{size,mu} N_sc^RB = 12 n_size_grid``."""
+        return 12 * self.n_size_grid
+
+    @property
+    def slot_in_frame(self) -> int:
+        """``n_{s,f}^mu = n_slot mod N_slot^{frame,mu}``."""
+        return self.n_slot % self.slots_per_frame
+
+    @property
+    def slot_in_subframe(self) -> int:
+        """Slot index within its subframe, ``n_slot mod 2^mu``."""
+        return self.n_slot % self.slots_per_subframe
+
+    @property
+    def first_symbol_in_subframe(self) -> int:
+        """Index ``l`` within the subframe (§5.3.1) of the first symbol of slot ``n_slot``."""
+        return self.slot_in_subframe * self.symbols_per_slot
+
+    @property
+    def bandwidth_hz(self) -> float:
+        """Occupied bandwidth ``12 N_grid^{size,mu} Delta f`` in Hz."""
+        return float(self.num_subcarriers * self.subcarrier_spacing * 1000)
+
+    def replace(self, **changes) -> CarrierConfig:
+        """A copy with some fields changed (``dataclasses.replace``), e.g. the next slot."""
+        from dataclasses import replace
+
+        return replace(self, **changes)
+
+
+def subcarrier_offset_from_point_a(carrier: CarrierConfig) -> int:
+    """TS 38.211 §4.4.4.3: subcarrier 0 of the carrier grid, in subcarriers of ``mu`` from point A.
+
+    The centre of subcarrier 0 of common resource block 0 is point A (§4.4.4.2); the carrier grid
+    starts at CRB ``N_grid^{start,mu}``, so its subcarrier ``k`` sits ``(12 N_grid^start + k)
+    Delta f`` above point A.
+
+    Examples
+    --------
+    >>> subcarrier_offset_from_point_a(CarrierConfig(n_start_grid=3))
+    36
+    """
+    if not isinstance(carrier, CarrierConfig):
+        raise TypeError(f"carrier must be a CarrierConfig, got {type(carrier).__name__}")
+    return 12 * carrier.n_start_grid
+
+
+def k0(carrier: CarrierConfig, carriers: Sequence[CarrierConfig] | None = None) -> int:
+    """TS 38.211 §5.3.1: the subcarrier offset ``k_0^mu`` of a carrier in a multi-numerology list.
+
+    ``k_0^mu = (N_grid^{start,mu} + N_grid^{size,mu}/2) N_sc^RB
+    - (N_grid^{start,mu0} + N_grid^{size,mu0}/2) N_sc^RB 2^(mu0 - mu)``, where ``mu0`` is the
+    largest ``mu`` among the carriers of ``scs-SpecificCarrierList`` (``carriers``, which must
+    include ``carrier``'s numerology). It centres every numerology's grid on the same frequency
+    ``f_0``; it is 0 for a single carrier.
+
+    Parameters
+    ----------
+    carrier : CarrierConfig
+        The carrier whose ``k_0`` is wanted.
+    carriers : sequence of CarrierConfig, optional
+        All SCS-specific carriers (one per numerology); default ``[carrier]``.
+
+    Returns
+    -------
+    int
+        ``k_0^mu`` in subcarriers of ``carrier``'s spacing.
+
+    Examples
+    --------
+    >>> c15 = CarrierConfig(15, n_size_grid=106, n_start_grid=0)
+    >>> c30 = CarrierConfig(30, n_size_grid=50, n_start_grid=1)
+    >>> k0(c15, [c15, c30]), k0(c30, [c15, c30])
+    (12, 0)
+    """
+    if not isinstance(carrier, CarrierConfig):
+        raise TypeError(f"carrier must be a CarrierConfig, got {type(carrier).__name__}")
+    carriers = [carrier] if carriers is None else list(carriers)
+    if not carriers or not all(isinstance(c, CarrierConfig) for c in carriers):
+        raise TypeError("carriers must be a non-empty sequence of CarrierConfig (TS 38.211 §5.3.1)")
+    mus = [c.mu for c in carriers]
+    if len(set(mus)) != len(mus):
+        raise ValueError(
+            "carriers must hold at most one carrier per subcarrier spacing "
+            "(scs-SpecificCarrierList, TS 38.211 §5.3.1)"
+        )
+    if carrier.mu not in mus:
+        raise ValueError(
+            f"carriers must include a carrier of carrier's subcarrier spacing "
+            f"{carrier.subcarrier_spacing} kHz (TS 38.211 §5.3.1)"
+        )
+    ref = max(carriers, key=lambda c: c.mu)
+    mu0 = ref.mu
+    value = (Fraction(carrier.n_start_grid) + Fraction(carrier.n_size_grid, 2)) * 12 - (
+        Fraction(ref.n_start_grid) + Fraction(ref.n_size_grid, 2)
+    ) * 12 * Fraction(2) ** (mu0 - carrier.mu)
+    if value.denominator != 1:  # cannot happen: 6 N_size is an integer
+        raise ValueError(f"k_0 = {value} is not an integer (TS 38.211 §5.3.1)")
+    return int(value)
