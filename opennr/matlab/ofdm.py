@@ -28,14 +28,19 @@ from opennr.ofdm.carrier import CarrierConfig
 from opennr.ofdm.modulator import ofdm_demodulate, ofdm_modulate
 from opennr.ofdm.ofdm_info import OfdmInfo, ofdm_info
 
-__all__ = ["nrCarrierConfig", "nrOFDMInfo", "nrOFDMModulate", "nrOFDMDemodulate",
-           "nrResourceGrid"]
+__all__ = [
+    "nrCarrierConfig",
+    "nrOFDMDemodulate",
+    "nrOFDMInfo",
+    "nrOFDMModulate",
+    "nrResourceGrid",
+]
 
 _CLAUSE = "TS 38.211 §5.3.1"
 
 
 @dataclass
-class nrCarrierConfig:  # noqa: N801 - MATLAB's name
+class nrCarrierConfig:
     """TS 38.211 §4.4.2: carrier configuration, MATLAB ``nrCarrierConfig``.
 
     MATLAB syntax: ``carrier = nrCarrierConfig('SubcarrierSpacing',30,'NSizeGrid',24)``, here
@@ -99,17 +104,17 @@ class nrCarrierConfig:  # noqa: N801 - MATLAB's name
         )
 
     @property
-    def SymbolsPerSlot(self) -> int:  # noqa: N802
+    def SymbolsPerSlot(self) -> int:
         """14 (normal CP) or 12 (extended CP)."""
         return self.to_native().symbols_per_slot
 
     @property
-    def SlotsPerSubframe(self) -> int:  # noqa: N802
+    def SlotsPerSubframe(self) -> int:
         """``2^mu``."""
         return self.to_native().slots_per_subframe
 
     @property
-    def SlotsPerFrame(self) -> int:  # noqa: N802
+    def SlotsPerFrame(self) -> int:
         """``10 * 2^mu``."""
         return self.to_native().slots_per_frame
 
@@ -337,7 +342,7 @@ def nrOFDMDemodulate(*args, Nfft=None, SampleRate=None, CarrierFrequency=0,
     return grid if arr.ndim == 1 else np.ascontiguousarray(np.moveaxis(grid, 0, 2))
 
 
-def nrResourceGrid(carrier, nTxAnts=1, *, OutputDataType="double"):  # noqa: N803
+def nrResourceGrid(carrier, nTxAnts=1, *, OutputDataType="double"):
     """TS 38.211 §4.4.4: empty carrier slot grid, MATLAB ``nrResourceGrid``.
 
     MATLAB syntax: ``grid = nrResourceGrid(carrier)``, ``nrResourceGrid(carrier,nTxAnts)``,

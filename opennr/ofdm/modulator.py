@@ -32,7 +32,7 @@ from opennr._validation import check_choice, check_int
 from opennr.ofdm.carrier import CarrierConfig
 from opennr.ofdm.ofdm_info import OfdmInfo, ofdm_info
 
-__all__ = ["ofdm_modulate", "ofdm_demodulate", "raised_cosine_taper", "NORMALIZATIONS"]
+__all__ = ["NORMALIZATIONS", "ofdm_demodulate", "ofdm_modulate", "raised_cosine_taper"]
 
 #: Accepted ``normalization`` values (NumPy's ``norm`` names).
 NORMALIZATIONS = ("backward", "ortho")
@@ -77,7 +77,7 @@ def _mod_plan(info_key, first: int, num_symbols: int, k0: int):
 
 @lru_cache(maxsize=256)
 def _demod_plan(info_key, first: int, num_symbols: int, k0: int, cp_fraction: float):
-    nfft, k, cp_sub, phases_sub, w = info_key
+    nfft, k, cp_sub, phases_sub, _w = info_key
     n_sub = len(cp_sub)
     sym = (first + np.arange(num_symbols)) % n_sub
     cp = np.asarray(cp_sub, dtype=np.int64)[sym]

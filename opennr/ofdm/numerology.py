@@ -18,14 +18,14 @@ import numpy as np
 from opennr._validation import check_choice, check_int
 
 __all__ = [
-    "KAPPA",
-    "TC_PER_SECOND",
-    "MU_VALUES",
     "CYCLIC_PREFIXES",
+    "KAPPA",
+    "MU_VALUES",
+    "TC_PER_SECOND",
     "Numerology",
-    "numerology",
-    "mu_from_subcarrier_spacing",
     "cyclic_prefix_lengths",
+    "mu_from_subcarrier_spacing",
+    "numerology",
 ]
 
 #: kappa = T_s / T_c (TS 38.211 §4.1).

@@ -21,7 +21,7 @@ from opennr._validation import check_int
 from opennr.ofdm.carrier import CarrierConfig
 from opennr.ofdm.numerology import TC_PER_SECOND, Numerology, _cp_lengths_samples
 
-__all__ = ["OfdmInfo", "ofdm_info", "default_nfft", "symbol_phases"]
+__all__ = ["OfdmInfo", "default_nfft", "ofdm_info", "symbol_phases"]
 
 _CLAUSE = "TS 38.211 §5.3.1"
 

@@ -15,7 +15,7 @@ import numpy as np
 from opennr._validation import check_int
 from opennr.ofdm.carrier import CarrierConfig
 
-__all__ = ["resource_grid", "grid_shape", "check_grid", "subcarrier_frequencies"]
+__all__ = ["check_grid", "grid_shape", "resource_grid", "subcarrier_frequencies"]
 
 _CLAUSE = "TS 38.211 §4.4.4"
 

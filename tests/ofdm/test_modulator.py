@@ -210,12 +210,12 @@ def test_real_and_double_inputs():
         ((1, 600, 14), {}, ValueError, r"K = 12 \* n_size_grid = 624"),
         ((624,), {}, ValueError, "shape"),
         ((1, 624, 0), {}, ValueError, "L >= 1"),
-        ((1, 624, 14), dict(nfft=512), ValueError, r"smaller than the grid.*§5\.3\.1"),
-        ((1, 624, 14), dict(nfft=1000), ValueError, r"non-integer cyclic prefix"),
-        ((1, 624, 14), dict(windowing=73), ValueError, "W <= shortest"),
-        ((1, 624, 14), dict(normalization="forward"), ValueError, "normalization"),
-        ((1, 624, 14), dict(k0=201), ValueError, "outside"),
-        ((1, 624, 14), dict(sample_rate=10e6), ValueError, "does not resample"),
+        ((1, 624, 14), {"nfft": 512}, ValueError, r"smaller than the grid.*§5\.3\.1"),
+        ((1, 624, 14), {"nfft": 1000}, ValueError, r"non-integer cyclic prefix"),
+        ((1, 624, 14), {"windowing": 73}, ValueError, "W <= shortest"),
+        ((1, 624, 14), {"normalization": "forward"}, ValueError, "normalization"),
+        ((1, 624, 14), {"k0": 201}, ValueError, "outside"),
+        ((1, 624, 14), {"sample_rate": 10e6}, ValueError, "does not resample"),
     ],
 )
 def test_modulate_bad_inputs(grid_shape, kwargs, exc, match):
