@@ -21,9 +21,10 @@ search.
 Exact (log-MAP), O(2^n) per dimension. The weights ``w_j = exp(-g ((u - x_j)^2 - (u - x_hat)^2))``
 follow from the nearest point outward by a product recursion (two ``exp`` per dimension instead
 of ``2^n``): ``w_(j+1) = w_j r_j``, ``r_(j+1) = r_j q`` with ``q = exp(-8 g)``, which is the
-product of the first upward and downward ratios. The per-bit sums use 0/1 masks of the labels. When the sum of the other bit
+product of the first upward and downward ratios. When the sum of the other bit
 value underflows (very high SNR), that bit is recomputed relative to its own largest term, whose
-exponent is the max-log value above.
+exponent is the max-log value above. The per-bit sums fold the weights like the labels fold: in
+O(2^n) additions of positive terms, without masks (see ``_pam_exact``).
 """
 
 from __future__ import annotations
@@ -75,7 +76,11 @@ def _pam_hard(u, n, out, o, step):
 
 @njit(cache=True, inline="always")
 def _pam_exact(u, n, g, m1, w, s0, s1, out, o, step):
-    """Exact LLRs of one PAM dimension; ``m1 [n, 2^n]`` is 1.0 where bit ``k`` of point ``j`` is 1."""
+    """Exact LLRs of one PAM dimension.
+
+    ``w`` is a scratch of ``2^(n+1)``; ``m1 [n, 2^n]`` (1.0 where bit ``k`` of point ``j`` is 1)
+    is used only when a far sum underflows.
+    """
     p = 1 << n
     x, jh = _nearest(u, n)
     e = u - x
@@ -98,12 +103,32 @@ def _pam_exact(u, n, g, m1, w, s0, s1, out, o, step):
         v *= r
         w[j] = v
         r *= q
-    for k in range(n):
+    # Per-bit sums by folding (no masks, ~2^(n+1) additions of positive terms): in A_0 = w bit 0
+    # is 0 on the upper half; A_k[i] = A_(k-1)[L/2 + i] + A_(k-1)[L/2 - 1 - i] is indexed by
+    # |t_(k-1)| ascending, and bit k is 0 on its lower half (t_k = 2^(n-k) - |t_(k-1)| > 0).
+    half = p >> 1
+    a0 = 0.0
+    a1 = 0.0
+    for j in range(half):
+        a1 += w[j]
+        a0 += w[half + j]
+    s0[0] = a0
+    s1[0] = a1
+    src = 0
+    length = p
+    for k in range(1, n):
+        dst = src + length
+        half = length >> 1
+        for i in range(half):
+            w[dst + i] = w[src + half + i] + w[src + half - 1 - i]
+        src = dst
+        length = half
+        half = length >> 1
         a0 = 0.0
         a1 = 0.0
-        for j in range(p):
-            a1 += w[j] * m1[k, j]
-            a0 += w[j] * (1.0 - m1[k, j])
+        for i in range(half):
+            a0 += w[src + i]
+            a1 += w[src + half + i]
         s0[k] = a0
         s1[k] = a1
     t = u
@@ -141,7 +166,7 @@ def qam_soft_kernel(y, nvar, n, a, exact, m1, out):
     inv_a = 1.0 / a
     g = a * a / nvar[0]
     p = 1 << n
-    w = np.empty(p)
+    w = np.empty(2 * p)
     s0 = np.empty(n)
     s1 = np.empty(n)
     for i in range(num):
