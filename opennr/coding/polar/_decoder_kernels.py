@@ -262,6 +262,19 @@ def _select(ncand, cpm, lmax, keep, idx):
 
 
 @njit(cache=True)
+def _flips_lose(cpm, na):
+    """Whether every odd (flip) candidate metric exceeds every even (keep) one."""
+    worst_keep = cpm[0]
+    best_flip = cpm[1]
+    for a in range(1, na):
+        if cpm[2 * a] > worst_keep:
+            worst_keep = cpm[2 * a]
+        if cpm[2 * a + 1] < best_flip:
+            best_flip = cpm[2 * a + 1]
+    return best_flip > worst_keep
+
+
+@njit(cache=True)
 def _own(ptr, refc, l, t):
     """Row of stage ``t`` that path ``l`` may overwrite: its own, or a free one if shared."""
     r = ptr[l, t]
@@ -521,6 +534,11 @@ def scl_decode_kernel(
                         c = c + ordv[l, 0] if par[l] == 0 else c - ordv[l, 0]
                     cpm[nc + 1] = pm[l] + c
                     nc += 2
+                # early exit (exact): with a full list, if every flip is worse than every keep,
+                # no flip survives, the metrics do not change, and the later flips (larger
+                # |alpha|) lose as well
+                if na == lmax and _flips_lose(cpm, na):
+                    break
                 _list_step(
                     nc, cpm, lmax, keep, sidx, k1, plist, na, active, pm, aptr, arefc, bptr,
                     brefc, n, ubits, mask, ordi, ordv, par, kj,
