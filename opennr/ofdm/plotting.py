@@ -66,11 +66,11 @@ def plot_resource_grid(
         )
     port = check_int(port, "port", low=0, high=arr.shape[0] - 1, clause="TS 38.211 §4.4.4")
     mag = np.abs(arr[port]).astype(np.float64)
-    label = "|a_{k,l}|"
+    label = r"$|a_{k,l}|$"
     if db:
         peak = mag.max() if mag.size and mag.max() > 0 else 1.0
         mag = 20 * np.log10(np.maximum(mag, peak * 1e-3))
-        label = "20 log10 |a_{k,l}| [dB]"
+        label = r"$20 \log_{10} |a_{k,l}|$ [dB]"
 
     fig = Figure(figsize=(7.0, 5.0), layout="constrained")
     FigureCanvasAgg(fig)
