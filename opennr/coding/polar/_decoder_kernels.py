@@ -294,10 +294,12 @@ def _own_copy(ptr, refc, buf, l, t):
     r = ptr[l, t]
     if refc[t, r] > 1:
         r2 = _own(ptr, refc, l, t)
-        m = 1 << t
-        w = buf.shape[0] // ptr.shape[0]
+        m = np.uint64(1 << t)
+        w = np.uint64(buf.shape[0] // ptr.shape[0])
+        os = np.uint64(r) * w + m
+        od = np.uint64(r2) * w + m
         for i in range(m):
-            buf[r2 * w + m + i] = buf[r * w + m + i]
+            buf[od + i] = buf[os + i]
         return r2
     return r
 
@@ -489,33 +491,39 @@ def scl_decode_kernel(
                 l = plist[a]
                 ra = aptr[l, s]
                 rb = _own(bptr, brefc, l, s)
-                pp = 0
-                cnt = 0
-                base = 0.0
-                for i in range(m):
-                    x = alpha[ra * w + m + i]
-                    hd = 1 if x < 0 else 0
-                    beta[rb * w + m + i] = hd
+                oa = np.uint64(ra * w + m)
+                ob = np.uint64(rb * w + m)
+                pp = np.uint8(0)
+                for i in range(np.uint64(m)):
+                    hd = np.uint8(1) if alpha[oa + i] < 0 else np.uint8(0)
+                    beta[ob + i] = hd
                     pp ^= hd
-                    ax = abs(x)
-                    if exact:
-                        base += np.log1p(np.exp(-ax))
-                    # insertion into the sorted list of the nflip smallest |x|
+                par[l] = pp
+                if exact:
+                    base = 0.0
+                    for i in range(np.uint64(m)):
+                        base += np.log1p(np.exp(-abs(alpha[oa + i])))
+                    pm[l] += base
+                # the nflip smallest |x|, ascending, by insertion
+                cnt = 0
+                thr = np.float32(np.inf)
+                for i in range(m if nflip > 0 else 0):
+                    ax = abs(alpha[oa + np.uint64(i)])
+                    if ax >= thr:
+                        continue
                     if cnt < nflip:
                         q = cnt
                         cnt += 1
-                    elif nflip > 0 and ax < ordv[l, nflip - 1]:
-                        q = nflip - 1
                     else:
-                        continue
+                        q = nflip - 1
                     while q > 0 and ordv[l, q - 1] > ax:
                         ordv[l, q] = ordv[l, q - 1]
                         ordi[l, q] = ordi[l, q - 1]
                         q -= 1
                     ordv[l, q] = ax
                     ordi[l, q] = i
-                par[l] = pp
-                pm[l] += base
+                    if cnt == nflip:
+                        thr = ordv[l, nflip - 1]
                 if typ == T_SPC and pp == 1:
                     pm[l] += ordv[l, 0]
             first = 0 if typ == T_R1 else 1
