@@ -30,6 +30,12 @@ MATLAB                         opennr.matlab                        TS clause
 ``nrUCIEncode``                :func:`nrUCIEncode`                  38.212 §6.3.1
 ``nrUCIDecode``                :func:`nrUCIDecode`                  38.212 §6.3.1
 ``nrPRBS``                     :func:`nrPRBS`                       38.211 §5.2.1
+``nrSymbolModulate``           :func:`nrSymbolModulate`             38.211 §5.1
+``nrSymbolDemodulate``         :func:`nrSymbolDemodulate`           38.211 §5.1
+``nrLayerMap``                 :func:`nrLayerMap`                   38.211 §7.3.1.3, §6.3.1.3
+``nrLayerDemap``               :func:`nrLayerDemap`                 38.211 §7.3.1.3, §6.3.1.3
+``nrTransformPrecode``         :func:`nrTransformPrecode`           38.211 §6.3.1.4
+``nrTransformDeprecode``       :func:`nrTransformDeprecode`         38.211 §6.3.1.4
 ``nrLowPAPRS``                 :func:`nrLowPAPRS`                   38.211 §5.2.2, §5.2.3
 ============================== ==================================== ====================
 
@@ -55,6 +61,14 @@ from opennr.matlab.coding import (
     nrLDPCEncode,
     nrRateMatchLDPC,
     nrRateRecoverLDPC,
+)
+from opennr.matlab.modulation import (
+    nrLayerDemap,
+    nrLayerMap,
+    nrSymbolDemodulate,
+    nrSymbolModulate,
+    nrTransformDeprecode,
+    nrTransformPrecode,
 )
 from opennr.matlab.polar import (
     nrBCH,
@@ -94,4 +108,10 @@ __all__ = [
     "nrUCIDecode",
     "nrPRBS",
     "nrLowPAPRS",
+    "nrSymbolModulate",
+    "nrSymbolDemodulate",
+    "nrLayerMap",
+    "nrLayerDemap",
+    "nrTransformPrecode",
+    "nrTransformDeprecode",
 ]
