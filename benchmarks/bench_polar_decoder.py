@@ -19,17 +19,18 @@ os.environ["OMP_NUM_THREADS"] = "1"
 os.environ["MKL_NUM_THREADS"] = "1"
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
-import argparse  # noqa: E402
-import math  # noqa: E402
-import time  # noqa: E402
+import argparse
+import itertools
+import math
+import time
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from opennr.coding.crc import crc_attach  # noqa: E402
-from opennr.coding.polar.construction import polar_construct  # noqa: E402
-from opennr.coding.polar.decoder import polar_decode  # noqa: E402
-from opennr.coding.polar.encoder import polar_encode  # noqa: E402
-from opennr.coding.polar.rate_matching import polar_rate_match, polar_rate_recover  # noqa: E402
+from opennr.coding.crc import crc_attach
+from opennr.coding.polar.construction import polar_construct
+from opennr.coding.polar.decoder import polar_decode
+from opennr.coding.polar.encoder import polar_encode
+from opennr.coding.polar.rate_matching import polar_rate_match, polar_rate_recover
 
 A, E, CRC_LEN = 64, 512, 24
 K = A + CRC_LEN
@@ -148,7 +149,7 @@ def normal_approx_ebno(target, n=E, k=A):
 def _interp_ebno(points, target):
     """Eb/N0 where log BLER crosses ``target``, linear interpolation between measured points."""
     pts = [(x, b) for x, b in points if b > 0]
-    for (x0, b0), (x1, b1) in zip(pts, pts[1:], strict=False):
+    for (x0, b0), (x1, b1) in itertools.pairwise(pts):
         if b0 >= target >= b1:
             f = (math.log(b0) - math.log(target)) / (math.log(b0) - math.log(b1))
             return x0 + f * (x1 - x0)

@@ -8,15 +8,20 @@ polar code tree, left to right. Entry ``j`` is the sub-tree of size ``2^stage[j]
 u index is ``start[j]``; its type is one of the ``T_*`` constants below and ``kpos[j]`` is the
 number of information bits (c bits, PC bits excluded) before it.
 
-Memory layout (stage ``t`` holds ``2^t`` values, at offset ``2^t`` of a row of ``2 N``):
+Memory layout (stage ``t`` holds ``2^t`` values at offset ``2^t`` of a row of ``w = 2 N``; each
+buffer is one flat array of ``L`` rows):
 
-* LLRs ``alpha``: physical rows ``[L, 2 N]``; path ``l`` reads stage ``t`` from row
-  ``aptr[l, t]``. Rows are shared between paths after a split and counted in ``refc[t, row]``;
-  a write to a shared row first moves the path to a free row (copy-on-write without a copy,
-  because every write overwrites the whole stage). Stage ``n`` (the channel LLRs) is row 0.
-* Partial sums ``beta``: one row ``[2 N]`` per path; a node at stage ``t`` assembles its output
-  (its part of ``x = u G``) in stage ``t``; when a left child is done it is saved in the first
-  half of its parent's stage. A path split copies only the live saved halves.
+* LLRs ``alpha``: path ``l`` reads stage ``t`` from row ``aptr[l, t]``. Rows are shared between
+  paths after a split and counted in ``arefc[t, row]``; a write to a shared row first moves the
+  path to a free row (copy-on-write without a copy, because every write overwrites the whole
+  stage). Stage ``n`` (the channel LLRs) is row 0.
+* Partial sums ``beta`` (``u G`` of decided sub-trees): the same scheme (``bptr``, ``brefc``).
+  A node at stage ``t`` assembles its output in stage ``t``; when a left child is done it is
+  saved in the first half of its parent's stage. The only copies are those of a rate-1/SPC
+  node buffer that a path splits inside the node.
+* The work arrays are used through views without a memory-info pointer (``_unmanaged``): Numba
+  then does no atomic reference counting when it passes them to the helpers, which was most
+  of the run time.
 
 Path metrics use the usual approximation ``PM += |lambda|`` when a decision disagrees with the
 sign of its LLR (Balatsoukas-Stimming et al., 2015). The fast nodes (Hashemi, Condo and Gross,
@@ -85,7 +90,7 @@ def _f_stage(buf, so, do, h, exact):
             b = buf[so + hh + i]
             aa = abs(a)
             bb = abs(b)
-            m = aa if aa < bb else bb
+            m = min(bb, aa)
             if m < 2.0:
                 # small result: tanh form keeps its relative precision (and its sign)
                 m = 2.0 * np.arctanh(np.tanh(0.5 * aa) * np.tanh(0.5 * bb))
@@ -99,7 +104,7 @@ def _f_stage(buf, so, do, h, exact):
             b = buf[so + hh + i]
             aa = abs(a)
             bb = abs(b)
-            m = aa if aa < bb else bb
+            m = min(bb, aa)
             buf[do + i] = -m if (a < 0) != (b < 0) else m
 
 
@@ -267,10 +272,8 @@ def _flips_lose(cpm, na):
     worst_keep = cpm[0]
     best_flip = cpm[1]
     for a in range(1, na):
-        if cpm[2 * a] > worst_keep:
-            worst_keep = cpm[2 * a]
-        if cpm[2 * a + 1] < best_flip:
-            best_flip = cpm[2 * a + 1]
+        worst_keep = max(worst_keep, cpm[2 * a])
+        best_flip = min(best_flip, cpm[2 * a + 1])
     return best_flip > worst_keep
 
 
@@ -485,8 +488,7 @@ def scl_decode_kernel(
                 continue
             # rate-1 or SPC: hard decision and least reliable positions
             nflip = lmax - 1 if typ == T_R1 else lmax
-            if nflip > m:
-                nflip = m
+            nflip = min(nflip, m)
             for a in range(na):
                 l = plist[a]
                 ra = aptr[l, s]

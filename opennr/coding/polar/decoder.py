@@ -239,7 +239,7 @@ def polar_decode(
     >>> bool((res.bits == c).all()), res.bits.shape
     (True, (3, 40))
     """
-    kind, info, pc = _code_layout(code)
+    kind, info, _pc = _code_layout(code)
     nn = kind.size
     algorithm = check_choice(algorithm, "algorithm", ALGORITHMS, clause=_CLAUSE)
     f_function = check_choice(f_function, "f_function", F_FUNCTIONS, clause=_CLAUSE)

@@ -97,7 +97,7 @@ def test_scl_kernel_equals_textbook_twin(n, kfrac, npc, log_l, exact, seed):
     rng = np.random.default_rng(seed)
     nn = 1 << n
     npc = min(npc, nn)
-    k = int(round(kfrac * (nn - npc)))
+    k = round(kfrac * (nn - npc))
     kind = _random_kind(rng, nn, k, npc)
     code = _code_from_kind(kind)
     lsize = 1 << log_l
@@ -125,7 +125,7 @@ def test_fast_scl_equals_scl_min_sum(n, kfrac, npc, log_l, seed):
     rng = np.random.default_rng(seed)
     nn = 1 << n
     npc = min(npc, nn)
-    k = int(round(kfrac * (nn - npc)))
+    k = round(kfrac * (nn - npc))
     kind = _random_kind(rng, nn, k, npc)
     code = _code_from_kind(kind)
     lsize = 1 << log_l
