@@ -1,4 +1,4 @@
-"""MATLAB 5G Toolbox compatible layer: coding and TBS functions under MathWorks' names.
+"""MATLAB 5G Toolbox compatible layer: NR functions under MathWorks' names.
 
 Thin wrappers over the native API that keep MATLAB's names, argument order, defaults, name-value
 pairs (as keyword arguments), output order (a tuple), struct field names (:class:`MatlabStruct`)
@@ -30,6 +30,11 @@ MATLAB                         opennr.matlab                        TS clause
 ``nrUCIEncode``                :func:`nrUCIEncode`                  38.212 §6.3.1
 ``nrUCIDecode``                :func:`nrUCIDecode`                  38.212 §6.3.1
 ``nrPRBS``                     :func:`nrPRBS`                       38.211 §5.2.1
+``nrCarrierConfig``            :class:`nrCarrierConfig`             38.211 §4.4.2
+``nrOFDMInfo``                 :func:`nrOFDMInfo`                   38.211 §5.3.1, §5.4
+``nrOFDMModulate``             :func:`nrOFDMModulate`               38.211 §5.3.1, §5.4
+``nrOFDMDemodulate``           :func:`nrOFDMDemodulate`             38.211 §5.3.1, §5.4
+``nrResourceGrid``             :func:`nrResourceGrid`               38.211 §4.4.4
 ``nrSymbolModulate``           :func:`nrSymbolModulate`             38.211 §5.1
 ``nrSymbolDemodulate``         :func:`nrSymbolDemodulate`           38.211 §5.1
 ``nrLayerMap``                 :func:`nrLayerMap`                   38.211 §7.3.1.3, §6.3.1.3
@@ -69,6 +74,13 @@ from opennr.matlab.modulation import (
     nrSymbolModulate,
     nrTransformDeprecode,
     nrTransformPrecode,
+)
+from opennr.matlab.ofdm import (
+    nrCarrierConfig,
+    nrOFDMDemodulate,
+    nrOFDMInfo,
+    nrOFDMModulate,
+    nrResourceGrid,
 )
 from opennr.matlab.polar import (
     nrBCH,
@@ -114,4 +126,9 @@ __all__ = [
     "nrLayerDemap",
     "nrTransformPrecode",
     "nrTransformDeprecode",
+    "nrCarrierConfig",
+    "nrOFDMInfo",
+    "nrOFDMModulate",
+    "nrOFDMDemodulate",
+    "nrResourceGrid",
 ]
