@@ -73,7 +73,7 @@ def _complex_column(x, name: str, clause: str) -> np.ndarray:
 
 
 def nrSymbolModulate(in_, mod, *, OutputDataType: str = "double") -> np.ndarray:
-    """TS 38.211 §5.1: MATLAB ``sym = nrSymbolModulate(in, mod)``; native :func:`modulate`.
+    """TS 38.211 §5.1: MATLAB syntax: ``sym = nrSymbolModulate(in, mod)``; native :func:`modulate`.
 
     Parameters
     ----------
@@ -105,7 +105,7 @@ def nrSymbolModulate(in_, mod, *, OutputDataType: str = "double") -> np.ndarray:
 
 
 def nrSymbolDemodulate(in_, mod, nVar=1e-10, *, DecisionType: str = "soft"):
-    """TS 38.211 §5.1 (inverse): MATLAB ``out = nrSymbolDemodulate(in, mod, nVar)``.
+    """TS 38.211 §5.1 (inverse): MATLAB syntax: ``out = nrSymbolDemodulate(in, mod, nVar)``.
 
     Native :func:`~opennr.modulation.demodulate_soft` (``method="max-log"``, MATLAB's approximate
     LLR) or :func:`~opennr.modulation.demodulate_hard`.
@@ -151,7 +151,7 @@ def nrSymbolDemodulate(in_, mod, nVar=1e-10, *, DecisionType: str = "soft"):
 
 
 def nrLayerMap(in_, nlayers) -> np.ndarray:
-    """TS 38.211 §7.3.1.3 / §6.3.1.3: MATLAB ``out = nrLayerMap(in, nlayers)``; native :func:`layer_map`.
+    """TS 38.211 §7.3.1.3 / §6.3.1.3: MATLAB syntax: ``out = nrLayerMap(in, nlayers)``; native :func:`layer_map`.
 
     Parameters
     ----------
@@ -185,7 +185,7 @@ def nrLayerMap(in_, nlayers) -> np.ndarray:
 
 
 def nrLayerDemap(in_) -> list[np.ndarray]:
-    """TS 38.211 §7.3.1.3 (inverse): MATLAB ``out = nrLayerDemap(in)``; native :func:`layer_demap`.
+    """TS 38.211 §7.3.1.3 (inverse): MATLAB syntax: ``out = nrLayerDemap(in)``; native :func:`layer_demap`.
 
     Parameters
     ----------
@@ -219,7 +219,7 @@ def _tp_input(x, mrb, name):
 
 
 def nrTransformPrecode(in_, mrb) -> np.ndarray:
-    """TS 38.211 §6.3.1.4: MATLAB ``out = nrTransformPrecode(in, mrb)``; native :func:`transform_precode`.
+    """TS 38.211 §6.3.1.4: MATLAB syntax: ``out = nrTransformPrecode(in, mrb)``; native :func:`transform_precode`.
 
     Examples
     --------
@@ -233,7 +233,7 @@ def nrTransformPrecode(in_, mrb) -> np.ndarray:
 
 
 def nrTransformDeprecode(in_, mrb) -> np.ndarray:
-    """TS 38.211 §6.3.1.4 (inverse): MATLAB ``out = nrTransformDeprecode(in, mrb)``; native :func:`transform_deprecode`.
+    """TS 38.211 §6.3.1.4 (inverse): MATLAB syntax: ``out = nrTransformDeprecode(in, mrb)``; native :func:`transform_deprecode`.
 
     Examples
     --------
