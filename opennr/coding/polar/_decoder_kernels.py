@@ -562,8 +562,9 @@ def scl_decode_kernel(
             for l in range(lmax):
                 if not active[l]:
                     continue
-                rb = _own_copy(bptr, brefc, beta, l, s)
+                rb = bptr[l, s]
                 if typ == T_SPC and par[l] == 1:
+                    rb = _own_copy(bptr, brefc, beta, l, s)
                     beta[rb * w + m + ordi[l, 0]] ^= 1
                 _transform(beta, rb * w + m, m, tmp)
                 if typ == T_R1:
