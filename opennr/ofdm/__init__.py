@@ -9,7 +9,11 @@ Catalogue:
 ``carrier``
     TS 38.211 §4.4: :class:`CarrierConfig` (frozen: ``subcarrier_spacing``, ``cyclic_prefix``,
     ``n_size_grid``, ``n_start_grid``, ``n_cell_id``, ``n_slot``, ``n_frame``),
-    :func:`k0` (``k_0^mu`` of §5.3.1), :func:`subcarrier_offset_from_point_a`.
+    :func:`k0` (``k_0^mu`` of §5.3.1), :func:`subcarrier_offset_from_point_a`;
+    TS 38.211 §4.4.5, TS 38.213 §12: :class:`BandwidthPartConfig` (frozen: ``n_size_bwp``,
+    ``n_start_bwp``, ``subcarrier_spacing``, ``cyclic_prefix``; ``validate(carrier)``,
+    ``first_subcarrier(carrier)``, ``crb_range``), :func:`extract_bwp_grid` /
+    :func:`insert_bwp_grid` (BWP sub-grid ``[..., P, 12 N_BWP^size, L]`` of a carrier grid).
 ``ofdm_info``
     TS 38.211 §5.3.1, §5.4: :func:`ofdm_info` -> :class:`OfdmInfo` (FFT size by MATLAB's rule,
     sample rate, CP and symbol lengths, windowing, §5.4 symbol phases), :func:`default_nfft`,
@@ -25,7 +29,14 @@ Catalogue:
     :func:`plot_resource_grid` (matplotlib, Agg).
 """
 
-from opennr.ofdm.carrier import CarrierConfig, k0, subcarrier_offset_from_point_a
+from opennr.ofdm.carrier import (
+    BandwidthPartConfig,
+    CarrierConfig,
+    extract_bwp_grid,
+    insert_bwp_grid,
+    k0,
+    subcarrier_offset_from_point_a,
+)
 from opennr.ofdm.modulator import (
     NORMALIZATIONS,
     ofdm_demodulate,
@@ -57,13 +68,16 @@ __all__ = [
     "MU_VALUES",
     "NORMALIZATIONS",
     "TC_PER_SECOND",
+    "BandwidthPartConfig",
     "CarrierConfig",
     "Numerology",
     "OfdmInfo",
     "check_grid",
     "cyclic_prefix_lengths",
     "default_nfft",
+    "extract_bwp_grid",
     "grid_shape",
+    "insert_bwp_grid",
     "k0",
     "mu_from_subcarrier_spacing",
     "numerology",
