@@ -565,11 +565,9 @@ class SharedChannelConfig:
         # DM-RS positions and ports
         _ = self.dmrs_symbol_indices  # raises if the table has no entry
         d = self.dmrs
-        if self.mapping_type == "A" and d.additional_position == 3 and d.type_a_position != 2:
-            raise ValueError(
-                f"dmrs-AdditionalPosition pos3 is only supported with dmrs-TypeA-Position pos2 "
-                f"({'TS 38.211 §6.4.1.1.3' if ul else 'TS 38.211 §7.4.1.1.2'})"
-            )
+        # TS 38.211 §6.4.1.1.3 / §7.4.1.1.2 note that pos3 "is only supported" with
+        # dmrs-TypeA-Position pos2 (a UE-support rule); MATLAB generates it anyway (PROVENANCE 1.10
+        # uses pos3 with typeA pos3: DM-RS at 3, 5, 8, 11), so it is accepted here.
         if not ul and self.mapping_type == "A" and self.l_d in (3, 4) and d.type_a_position != 2:
             raise ValueError("l_d = 3 or 4 symbols is only applicable with dmrs-TypeA-Position pos2 "
                              "(TS 38.211 §7.4.1.1.2)")

@@ -21,6 +21,12 @@ from opennr.signals.dmrs import (
     dmrs_indices,
     dmrs_symbols,
 )
+from opennr.signals.ptrs import (
+    ptrs_indices,
+    ptrs_subcarriers,
+    ptrs_symbol_indices,
+    ptrs_symbols,
+)
 
 __all__ = [
     "cdm_group_subcarriers",
@@ -28,4 +34,8 @@ __all__ = [
     "dmrs_grid",
     "dmrs_indices",
     "dmrs_symbols",
+    "ptrs_indices",
+    "ptrs_subcarriers",
+    "ptrs_symbol_indices",
+    "ptrs_symbols",
 ]

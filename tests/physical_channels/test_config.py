@@ -82,7 +82,6 @@ def test_port_table_values():
     ({"mapping_type": "B", "symbol_allocation": (0, 14)}, ValueError, "5.1.2.1-1"),
     ({"direction": "uplink", "mapping_type": "B", "symbol_allocation": (0, 4),
           "dmrs": DmrsConfig(length=2)}, ValueError, "Table 6.4.1.1.3-4"),
-    ({"dmrs": DmrsConfig(additional_position=3, type_a_position=3)}, ValueError, "pos3"),
     ({"symbol_allocation": (0, 4), "dmrs": DmrsConfig(type_a_position=3)}, ValueError, "7.4.1.1.2"),
     ({"num_layers": 5}, ValueError, "ports 0..3"),
     ({"direction": "uplink", "symbol_allocation": (0, 4), "dmrs": DmrsConfig(length=2, type_a_position=3)}, ValueError,
