@@ -73,7 +73,7 @@ F_EXACT = 1
 # that source and destination do not overlap).
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _f_stage(buf, so, do, h, exact):
     """buf[do + i] = f(buf[so + i], buf[so + h + i]) for i < h (check-node update).
 
@@ -108,7 +108,7 @@ def _f_stage(buf, so, do, h, exact):
             buf[do + i] = -m if (a < 0) != (b < 0) else m
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _g_stage(buf, so, bits, bo, do, h):
     """buf[do + i] = buf[so + h + i] + (1 - 2 bits[bo + i]) buf[so + i] (variable-node update)."""
     so = np.uint64(so)
@@ -120,7 +120,7 @@ def _g_stage(buf, so, bits, bo, do, h):
         buf[do + i] = buf[so + hh + i] + (-a if bits[bo + i] else a)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _transform(x, o, m, tmp):
     """tmp[:m] = x[o:o+m] G_m over GF(2) (G is involutory: also x -> u)."""
     o = np.uint64(o)
@@ -135,7 +135,7 @@ def _transform(x, o, m, tmp):
         h *= np.uint64(2)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _combine(buf, ol, oc, od, h):
     """buf[od:od+h] = buf[ol:ol+h] ^ buf[oc:oc+h]; buf[od+h:od+2h] = buf[oc:oc+h]."""
     ol = np.uint64(ol)
@@ -148,7 +148,7 @@ def _combine(buf, ol, oc, od, h):
         buf[od + hh + i] = buf[oc + i]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _copy(buf, os, od, h):
     """buf[od:od+h] = buf[os:os+h]."""
     os = np.uint64(os)
@@ -179,7 +179,7 @@ def _pos_sum(buf, o, m):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pen(x, v, exact):
     """Path-metric increment of deciding bit ``v`` against LLR ``x``.
 
@@ -192,7 +192,7 @@ def _pen(x, v, exact):
     return -y if y < 0 else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _ctz(p):
     t = 0
     while ((p >> t) & 1) == 0:
@@ -250,7 +250,7 @@ def sc_decode_kernel(llr, n, start, stage, ntype, kpos, exact, bits_out, pm_out)
         pm_out[b] = pm
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _select(ncand, cpm, lmax, keep, idx):
     """keep[i] = candidate i is among the ``lmax`` smallest metrics (ties: lower index first)."""
     if ncand <= lmax:
@@ -266,7 +266,7 @@ def _select(ncand, cpm, lmax, keep, idx):
         keep[i] = r < lmax
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _flips_lose(cpm, na):
     """Whether every odd (flip) candidate metric exceeds every even (keep) one."""
     worst_keep = cpm[0]
@@ -277,7 +277,7 @@ def _flips_lose(cpm, na):
     return best_flip > worst_keep
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _own(ptr, refc, l, t):
     """Row of stage ``t`` that path ``l`` may overwrite: its own, or a free one if shared."""
     r = ptr[l, t]
@@ -291,7 +291,7 @@ def _own(ptr, refc, l, t):
     return r
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _own_copy(ptr, refc, buf, l, t):
     """As :func:`_own`, but a new row receives a copy of the stage's content."""
     r = ptr[l, t]
@@ -309,12 +309,14 @@ def _own_copy(ptr, refc, buf, l, t):
 
 @njit(cache=True)
 def scl_decode_kernel(
-    llr, n, start, stage, ntype, kpos, k, lmax, exact, cand_bits, cand_pm, cand_num
+    llr, n, start, stage, ntype, kpos, k, lmax, exact, outpos, cand_bits, cand_pm, cand_num
 ):
     """SC list decoding of each block over a schedule (leaves or fast nodes).
 
     Writes the surviving paths of block ``b`` sorted by path metric (ascending):
     ``cand_bits[b, :cand_num[b], :]`` [K] information bits and ``cand_pm[b, :cand_num[b]]``.
+    Information bit ``i`` (in u order) goes to ``cand_bits[..., outpos[i]]`` (the input
+    de-interleaving, or the identity).
     """
     nb = llr.shape[0]
     nn = 1 << n
@@ -590,10 +592,10 @@ def scl_decode_kernel(
             l = order[a]
             cand_pm[b, a] = pm[l]
             for i in range(k):
-                cand_bits[b, a, i] = ubits[l * kw + i]
+                cand_bits[b, a, outpos[i]] = ubits[l * kw + i]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _list_step(
     nc, cpm, lmax, keep, sidx, k1, plist, na, active, pm, aptr, arefc, bptr, brefc, n,
     ubits, mask, ordi, ordv, par, kj,

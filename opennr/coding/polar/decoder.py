@@ -311,6 +311,8 @@ def polar_decode(
         cand = np.zeros((nb, list_size, k), np.uint8)
         cpm = np.full((nb, list_size), np.inf, np.float64)
         num = np.zeros(nb, np.int32)
+        # the kernel writes c in original order (de-interleaving folded into its output)
+        outpos = np.arange(k, dtype=np.int64) if deint is None else deint
         if nb:
             _k.scl_decode_kernel(
                 flat,
@@ -322,11 +324,11 @@ def polar_decode(
                 k,
                 list_size,
                 exact,
+                outpos,
                 cand,
                 cpm,
                 num,
             )
-        cand = to_c(cand)
         pick = np.zeros(nb, np.int64)
         ok = np.ones(nb, bool)
         if crc_check is not None and nb:
