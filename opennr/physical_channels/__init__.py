@@ -8,16 +8,43 @@ Catalogue:
 ``layer_mapping``
     TS 38.211 §7.3.1.3 / §6.3.1.3 Table 7.3.1.3-1: :func:`layer_map`, :func:`layer_demap`,
     :func:`codeword_layers` (1-8 layers, one or two codewords; symbols or ``Q_m``-grouped LLRs).
+``config``
+    TS 38.211 §6.3.1 / §7.3.1, §6.4.1.1 / §7.4.1.1: :class:`SharedChannelConfig`,
+    :class:`DmrsConfig`, :class:`PtrsConfig` (PDSCH / PUSCH allocation, DM-RS and PT-RS settings).
+``precoding``
+    TS 38.211 §6.3.1.5 Tables 6.3.1.5-1..7: :func:`pusch_codebook`, :func:`pusch_precoding_matrix`,
+    :func:`num_tpmi`, :func:`precode`.
+``pusch`` / ``pdsch``
+    TS 38.211 §6.3.1 / §7.3.1: :func:`pusch_transmit`, :func:`pdsch_transmit` (transport block or
+    codeword -> scrambling -> modulation -> layers -> transform precoding -> DM-RS / PT-RS ->
+    precoding -> resource grid), :func:`shared_channel_indices`, :func:`shared_channel_symbols`,
+    :func:`pusch_c_init`, :func:`pdsch_c_init`.
 ``transform_precoding``
     TS 38.211 §6.3.1.4: :func:`transform_precode`, :func:`transform_deprecode` (DFT-s-OFDM),
     :func:`is_valid_transform_precoding_mrb`.
 """
 
+from opennr.physical_channels._shared_channel import (
+    data_re_mask,
+    pdsch_c_init,
+    pusch_c_init,
+    shared_channel_indices,
+    shared_channel_symbols,
+)
+from opennr.physical_channels.config import DmrsConfig, PtrsConfig, SharedChannelConfig
 from opennr.physical_channels.layer_mapping import (
     codeword_layers,
     layer_demap,
     layer_map,
 )
+from opennr.physical_channels.pdsch import pdsch_transmit
+from opennr.physical_channels.precoding import (
+    num_tpmi,
+    precode,
+    pusch_codebook,
+    pusch_precoding_matrix,
+)
+from opennr.physical_channels.pusch import pusch_precoding_matrix_of, pusch_transmit
 from opennr.physical_channels.scrambling import (
     descramble_llr,
     scramble,
@@ -39,4 +66,19 @@ __all__ = [
     "scrambling_sequence",
     "transform_deprecode",
     "transform_precode",
+    "SharedChannelConfig",
+    "DmrsConfig",
+    "PtrsConfig",
+    "num_tpmi",
+    "precode",
+    "pusch_codebook",
+    "pusch_precoding_matrix",
+    "pusch_precoding_matrix_of",
+    "pusch_transmit",
+    "pdsch_transmit",
+    "shared_channel_indices",
+    "shared_channel_symbols",
+    "data_re_mask",
+    "pusch_c_init",
+    "pdsch_c_init",
 ]
