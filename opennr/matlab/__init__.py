@@ -36,6 +36,17 @@ MATLAB                         opennr.matlab                        TS clause
 ``nrOFDMDemodulate``           :func:`nrOFDMDemodulate`             38.211 §5.3.1, §5.4
 ``nrResourceGrid``             :func:`nrResourceGrid`               38.211 §4.4.4
 ``nrSymbolModulate``           :func:`nrSymbolModulate`             38.211 §5.1
+``nrPDSCHConfig``              :class:`nrPDSCHConfig`               38.211 §7.3.1, 38.214 §5.1
+``nrPDSCHDMRSConfig``          :class:`nrPDSCHDMRSConfig`           38.211 §7.4.1.1
+``nrPDSCHPTRSConfig``          :class:`nrPDSCHPTRSConfig`           38.211 §7.4.1.2
+``nrPUSCHConfig``              :class:`nrPUSCHConfig`               38.211 §6.3.1, 38.214 §6.1
+``nrPUSCHDMRSConfig``          :class:`nrPUSCHDMRSConfig`           38.211 §6.4.1.1
+``nrPDSCHDMRS``                :func:`nrPDSCHDMRS`                  38.211 §7.4.1.1
+``nrPDSCHDMRSIndices``         :func:`nrPDSCHDMRSIndices`           38.211 §7.4.1.1.2
+``nrPDSCHPTRS``                :func:`nrPDSCHPTRS`                  38.211 §7.4.1.2
+``nrPDSCHPTRSIndices``         :func:`nrPDSCHPTRSIndices`           38.211 §7.4.1.2.2
+``nrPUSCHDMRS``                :func:`nrPUSCHDMRS`                  38.211 §6.4.1.1
+``nrPUSCHDMRSIndices``         :func:`nrPUSCHDMRSIndices`           38.211 §6.4.1.1.3
 ``nrSymbolDemodulate``         :func:`nrSymbolDemodulate`           38.211 §5.1
 ``nrLayerMap``                 :func:`nrLayerMap`                   38.211 §7.3.1.3, §6.3.1.3
 ``nrLayerDemap``               :func:`nrLayerDemap`                 38.211 §7.3.1.3, §6.3.1.3
@@ -81,6 +92,21 @@ from opennr.matlab.ofdm import (
     nrOFDMInfo,
     nrOFDMModulate,
     nrResourceGrid,
+)
+from opennr.matlab.pxsch_config import (
+    nrPDSCHConfig,
+    nrPDSCHDMRSConfig,
+    nrPDSCHPTRSConfig,
+    nrPUSCHConfig,
+    nrPUSCHDMRSConfig,
+)
+from opennr.matlab.signals import (
+    nrPDSCHDMRS,
+    nrPDSCHDMRSIndices,
+    nrPDSCHPTRS,
+    nrPDSCHPTRSIndices,
+    nrPUSCHDMRS,
+    nrPUSCHDMRSIndices,
 )
 from opennr.matlab.polar import (
     nrBCH,
@@ -131,4 +157,15 @@ __all__ = [
     "nrOFDMModulate",
     "nrOFDMDemodulate",
     "nrResourceGrid",
+    "nrPDSCHConfig",
+    "nrPDSCHDMRSConfig",
+    "nrPDSCHPTRSConfig",
+    "nrPUSCHConfig",
+    "nrPUSCHDMRSConfig",
+    "nrPDSCHDMRS",
+    "nrPDSCHDMRSIndices",
+    "nrPDSCHPTRS",
+    "nrPDSCHPTRSIndices",
+    "nrPUSCHDMRS",
+    "nrPUSCHDMRSIndices",
 ]

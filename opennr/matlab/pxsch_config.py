@@ -117,6 +117,8 @@ class nrPDSCHDMRSConfig:
 class nrPUSCHDMRSConfig(nrPDSCHDMRSConfig):
     """TS 38.211 §6.4.1.1: PUSCH DM-RS configuration, MATLAB ``nrPUSCHDMRSConfig``.
 
+    MATLAB syntax: ``dmrs = nrPUSCHDMRSConfig('DMRSConfigurationType',2)``.
+
     As :class:`nrPDSCHDMRSConfig` (``DMRSUplinkR16`` instead of ``DMRSDownlinkR16``), plus the
     transform-precoding fields ``GroupHopping``, ``SequenceHopping`` and ``NRSID``
     (``n_ID^PUSCH``, None = ``NCellID``).
@@ -144,6 +146,8 @@ class nrPUSCHDMRSConfig(nrPDSCHDMRSConfig):
 @dataclass
 class nrPDSCHPTRSConfig:
     """TS 38.211 §7.4.1.2: PT-RS configuration, MATLAB ``nrPDSCHPTRSConfig`` (also used for the PUSCH).
+
+    MATLAB syntax: ``ptrs = nrPDSCHPTRSConfig('TimeDensity',2,'FrequencyDensity',4)``.
 
     Parameters
     ----------
@@ -263,6 +267,8 @@ class nrPDSCHConfig:
 @dataclass
 class nrPUSCHConfig(nrPDSCHConfig):
     """TS 38.211 §6.3, §6.4.1: PUSCH configuration, MATLAB ``nrPUSCHConfig``.
+
+    MATLAB syntax: ``pusch = nrPUSCHConfig('PRBSet',0:3,'TransformPrecoding',true)``.
 
     As :class:`nrPDSCHConfig` plus ``TransformPrecoding`` (default False), ``TransmissionScheme``
     ('nonCodebook' | 'codebook', default 'nonCodebook'), ``NumAntennaPorts`` (default 1) and
