@@ -7,9 +7,10 @@ table points), their difference, and the QPSK (BICM) capacity limit of the code 
 
 Our link (no 3GPP clause for the channel): one code block, ``A = cbs_bits`` (the 5G-LENA CBS
 values are TS 38.214 §5.1.3.2 transport-block sizes), TB CRC (§7.2.1), base graph forced to the
-table's, ``G = Q_m ceil(B / (R Q_m))`` bits, rv 0, Gray QPSK (TS 38.211 §5.1.3), complex AWGN with
-``E_s = 1`` and ``E_s/N_0 = SINR``, exact LLRs, layered sum-product decoding, 20 iterations at
-most. Reference: ``../shared/reference/5g-lena/sinr_bler_awgn.csv`` (PROVENANCE.md §5).
+table's, ``G = Q_m ceil(B / (R Q_m))`` bits, rv 0, Gray QPSK (TS 38.211 §5.1.3,
+:func:`opennr.modulation.modulate`), complex AWGN with ``E_s = 1`` and ``E_s/N_0 = SINR``
+(:func:`opennr.link.awgn.awgn_complex`), exact LLRs (:func:`opennr.modulation.demodulate_soft`),
+layered sum-product decoding, 20 iterations at most. Reference: ``../shared/reference/5g-lena/sinr_bler_awgn.csv`` (PROVENANCE.md §5).
 
     python benchmarks/lena_compare.py                 # default entries, 1000 blocks per point
     python benchmarks/lena_compare.py --blocks 2000     # the table in the test's docstring
@@ -39,6 +40,8 @@ from opennr.coding.ldpc.rate_matching import (  # noqa: E402
     ldpc_rate_recover,
 )
 from opennr.coding.segmentation import desegment, segment, segmentation_info  # noqa: E402
+from opennr.link.awgn import awgn_complex, snr_db_to_no  # noqa: E402
+from opennr.modulation import demodulate_soft, modulate  # noqa: E402
 from opennr.scheduling.mcs import mcs_entry  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -106,7 +109,7 @@ class Link:
         self.g = self.qm * math.ceil(self.b / (self.rate * self.qm))
 
     def bler(self, sinr_db: float, blocks: int, rng: np.random.Generator, batch: int = 250):
-        seg, n0 = self.seg, 10 ** (-sinr_db / 10)
+        seg, n0 = self.seg, snr_db_to_no(sinr_db)
         errors = done = 0
         while done < blocks:
             nb = min(batch, blocks - done)
@@ -115,9 +118,8 @@ class Link:
             cw = ldpc_encode_rate_match(
                 cb, self.g, 0, 2, bg=self.bg, z=seg.z_c, n_filler=seg.n_filler
             )
-            x = (1.0 - 2.0 * cw) / math.sqrt(2)  # TS 38.211 §5.1.3: I from b0, Q from b1
-            y = x + rng.normal(0.0, math.sqrt(n0 / 2), x.shape)  # same law as complex AWGN
-            llr = (2 * math.sqrt(2) / n0 * y).astype(np.float32)
+            y = awgn_complex(modulate(cw, "QPSK"), n0, rng=rng)  # TS 38.211 §5.1.3
+            llr = demodulate_soft(y, "QPSK", n0, method="exact")
             buf = ldpc_rate_recover(llr, 0, 2, bg=self.bg, z=seg.z_c, n_filler=seg.n_filler)
             dec = ldpc_decode(buf, self.bg, seg.z_c, algorithm="layered-spa", max_iterations=20)
             bits, _ = desegment(dec.bits[:, None, :], self.b, self.bg)

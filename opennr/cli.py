@@ -6,6 +6,7 @@ Examples (shell)::
     opennr simulate                                   # the ldpc-awgn preset, table + PNG plot
     opennr simulate --preset ldpc-awgn-bg2 --snr 0:0.5:4 --target-errors 200 --seed 7
     opennr simulate --preset bpsk-awgn --snr 0,2,4 --json --no-plot > bler.json
+    opennr simulate --preset ldpc-qam-awgn --mcs 20 --mcs-table qam256 --snr 10:0.25:14
 
 The console entry point is :func:`main` (``opennr = "opennr.cli:main"``).
 """
@@ -33,7 +34,7 @@ from rich.table import Table
 
 from opennr import __version__
 from opennr.link.engine import PointResult, SweepResult, SweepSettings, run_sweep
-from opennr.link.presets import ALGORITHMS, PRESETS, get_preset
+from opennr.link.presets import ALGORITHMS, PDSCH_MCS_TABLES, PRESETS, get_preset
 
 __all__ = ["app", "main", "parse_snr"]
 
@@ -46,6 +47,7 @@ app = typer.Typer(
 )
 
 Algorithm = Enum("Algorithm", {a.replace("-", "_"): a for a in ALGORITHMS}, type=str)
+McsTable = Enum("McsTable", {t: t for t in PDSCH_MCS_TABLES}, type=str)
 
 _RANGE = re.compile(r"^\s*([^:]+):([^:]+):([^:]+)\s*$")
 _MAX_POINTS = 10_000
@@ -234,8 +236,8 @@ def simulate_command(
     snr: Annotated[
         str | None,
         typer.Option(
-            help="Eb/N0 grid in dB: 'start:step:stop' (e.g. 0:0.5:3) or a list '0,1,2'. "
-            "Default: the preset's grid."
+            help="SNR grid in dB (Eb/N0, or Es/N0 per RE for ldpc-qam-awgn): 'start:step:stop' "
+            "(e.g. 0:0.5:3) or a list '0,1,2'. Default: the preset's grid."
         ),
     ] = None,
     target_errors: Annotated[
@@ -267,6 +269,18 @@ def simulate_command(
         int | None,
         typer.Option(min=1, max=1000, help="Maximum LDPC decoder iterations (default 20)."),
     ] = None,
+    mcs: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=31,
+            help="MCS index I_MCS (TS 38.214 §5.1.3.1) for presets with an MCS (ldpc-qam-awgn).",
+        ),
+    ] = None,
+    mcs_table: Annotated[
+        McsTable | None,
+        typer.Option(help="MCS table for presets with an MCS (default qam64)."),
+    ] = None,
     plot: Annotated[
         Path | None,
         typer.Option(help="PNG file for the BLER/throughput plot (default: opennr-<preset>.png)."),
@@ -280,7 +294,7 @@ def simulate_command(
         bool, typer.Option("--quiet", "-q", help="No progress bar and no messages.")
     ] = False,
 ):
-    """Simulate BLER versus Eb/N0 over AWGN: print a table and write a PNG plot.
+    """Simulate BLER versus SNR (Eb/N0, or Es/N0 per RE) over AWGN: print a table and a PNG plot.
 
     Each SNR point runs until --target-errors block errors or --max-blocks blocks.
     The sweep stops after a point whose BLER is below --bler-floor.
@@ -293,19 +307,26 @@ def simulate_command(
         )
     chosen = get_preset(preset)
     overrides = {}
-    for option, name, value in (
-        ("--algorithm", "algorithm", None if algorithm is None else algorithm.value),
-        ("--iterations", "max_iterations", iterations),
+    algorithm_value = None if algorithm is None else algorithm.value
+    for option, name, value, what in (
+        ("--algorithm", "algorithm", algorithm_value, "LDPC decoder"),
+        ("--iterations", "max_iterations", iterations, "LDPC decoder"),
+        ("--mcs", "mcs", mcs, "MCS"),
+        ("--mcs-table", "mcs_table", None if mcs_table is None else mcs_table.value, "MCS"),
     ):
         if value is None:
             continue
         if not chosen.supports(name):
             raise typer.BadParameter(
-                f"preset {preset!r} has no LDPC decoder; {option} does not apply", param_hint=option
+                f"preset {preset!r} has no {what}; {option} does not apply", param_hint=option
             )
         overrides[name] = value
     if overrides:
-        chosen = chosen.with_overrides(**overrides)
+        try:
+            chosen = chosen.with_overrides(**overrides)
+        except ValueError as exc:  # e.g. a reserved MCS index of the chosen table
+            hint = "--mcs" if "mcs" in overrides else None
+            raise typer.BadParameter(str(exc), param_hint=hint) from None
     if snr is None:
         snrs = chosen.snr_db
     else:

@@ -20,6 +20,11 @@ Registered presets (``PRESETS``, read-only):
 ``ldpc-awgn-bg2``
     DL-SCH chain with a small TB: A = 256 (CRC16, BG2, Z_c = 28), G = 768 (R = 1/3),
     Eb/N0 0..3 dB in 0.25 dB steps (BLER 1e-2 near 1.6 dB).
+``ldpc-qam-awgn``
+    DL-SCH chain with QAM (TS 38.211 §5.1) over complex AWGN, SNR = Es/N0 per RE: MCS ``mcs`` of
+    table ``mcs_table`` (default MCS 10 of 'qam64': 16QAM, R = 340/1024), 52 PRB x 12 symbols x
+    12 subcarriers, 1 layer, TBS of TS 38.214 §5.1.3.2 (9992 bits at the default), G = N_RE Q_m.
+    Its default SNR grid follows the MCS (from 1 dB below the Shannon limit of ``Q_m R``).
 ``bpsk-awgn``
     Uncoded BPSK over AWGN, blocks of 100 bits: a cheap reference (BER = Q(sqrt(2 Eb/N0))).
 
@@ -44,24 +49,39 @@ from typing import Any
 import numpy as np
 
 from opennr._validation import check_choice, check_int
-from opennr.link.awgn import bpsk_awgn_llr, ebno_db_to_no
+from opennr.link.awgn import awgn_complex, bpsk_awgn_llr, ebno_db_to_no, snr_db_to_no
 from opennr.link.engine import BatchCounts, BatchFunction
 
 __all__ = [
     "ALGORITHMS",
+    "DEMAPPING_METHODS",
+    "ES_N0_LABEL",
     "LdpcAwgnConfig",
+    "LdpcQamAwgnConfig",
+    "PDSCH_MCS_TABLES",
     "UncodedBpskConfig",
     "Preset",
     "PRESETS",
     "get_preset",
+    "qam_snr_grid",
     "simulate_ldpc_awgn_batch",
+    "simulate_ldpc_qam_awgn_batch",
     "simulate_uncoded_bpsk_batch",
 ]
 
 #: LDPC decoder algorithms accepted by the SCH presets (see ``opennr.coding.ldpc.decoder``).
 ALGORITHMS = ("layered-spa", "layered-nms", "layered-oms", "flooding-spa")
 
+#: MCS tables of the PDSCH (TS 38.214 Tables 5.1.3.1-1..4) accepted by ``ldpc-qam-awgn``.
+PDSCH_MCS_TABLES = ("qam64", "qam256", "qam64LowSE", "qam1024")
+#: Soft demappers of :func:`opennr.modulation.demodulate_soft`.
+DEMAPPING_METHODS = ("max-log", "exact")
+#: Axis label of the presets whose SNR is E_s/N_0 per resource element.
+ES_N0_LABEL = "SNR [dB] (Es/N0 per RE)"
+
 _SCH_CLAUSE = "TS 38.212 §7.2"
+#: Modulation scheme (TS 38.211 §5.1) of each modulation order Q_m of the MCS tables.
+_MODULATION_OF_QM = {2: "QPSK", 4: "16QAM", 6: "64QAM", 8: "256QAM", 10: "1024QAM"}
 
 
 def _linspace(start: float, stop: float, step: float) -> tuple[float, ...]:
@@ -201,14 +221,218 @@ def simulate_ldpc_awgn_batch(
         max_iterations=config.max_iterations,
         early_termination=config.early_termination,
     )
+    return _tb_counts(res, tb)
+
+
+def _tb_counts(res, tb: np.ndarray) -> BatchCounts:
+    """A TB is in error when any decoded bit differs from the sent one or its CRC fails."""
     wrong = res.tb != tb
     block_errors = wrong.any(axis=-1) | ~np.asarray(res.tb_crc_ok, dtype=bool)
     return BatchCounts(
-        blocks=n,
+        blocks=tb.shape[0],
         block_errors=int(block_errors.sum()),
-        bits=n * config.tbs,
+        bits=tb.size,
         bit_errors=int(wrong.sum()),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# LDPC transport channel with QAM over complex AWGN
+# --------------------------------------------------------------------------------------------
+
+
+def _check_bool(value, name: str) -> None:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be a bool, got {value!r}")
+
+
+@dataclass(frozen=True)
+class LdpcQamAwgnConfig:
+    """TS 38.212 §7.2, TS 38.211 §5.1, TS 38.214 §5.1.3: DL-SCH with an MCS, QAM, complex AWGN.
+
+    One transport block per block: TBS from the MCS and the allocation (TS 38.214 §5.1.3.2, no
+    DM-RS or overhead REs, one layer), ``sch_encode`` to ``G = N_RE Q_m`` bits, modulation of
+    TS 38.211 §5.1, complex AWGN with ``E_s = 1`` and SNR = ``E_s/N0`` per RE, soft demapping,
+    ``sch_decode``.
+
+    Attributes
+    ----------
+    mcs : int, default 10
+        MCS index ``I_MCS`` of ``mcs_table`` (TS 38.214 §5.1.3.1); reserved rows are rejected.
+    mcs_table : str, default "qam64"
+        One of :data:`PDSCH_MCS_TABLES` ('qam64' = Table 5.1.3.1-1, 'qam256' = Table 5.1.3.1-2,
+        'qam64LowSE' = Table 5.1.3.1-3, 'qam1024' = Table 5.1.3.1-4).
+    n_prb : int, default 52
+        Allocated PRBs ``n_PRB``, 1..275.
+    num_symbols : int, default 12
+        OFDM symbols ``N_symb^sh`` carrying data, 1..14; every one of their ``12 n_PRB``
+        subcarriers is a data RE (``N_DMRS^PRB = N_oh^PRB = 0``).
+    rv : int, default 0
+        Redundancy version rv_id, 0..3.
+    demapping : {"max-log", "exact"}, default "max-log"
+        Soft demapper (:func:`opennr.modulation.demodulate_soft`).
+    algorithm : str, default "layered-spa"
+        LDPC decoder, one of :data:`ALGORITHMS`.
+    max_iterations : int, default 20
+        Maximum LDPC decoder iterations, >= 1.
+    early_termination : bool, default True
+        Stop decoding a code block once its syndrome is zero.
+
+    Notes
+    -----
+    ``N_RE = 12 N_symb^sh n_PRB`` (TBS uses ``min(156, 12 N_symb^sh) n_PRB``, §5.1.3.2).
+
+    Examples
+    --------
+    >>> cfg = LdpcQamAwgnConfig(mcs=10)
+    >>> cfg.modulation, cfg.target_code_rate, cfg.n_re, cfg.g, cfg.tbs
+    ('16QAM', 0.33203125, 7488, 29952, 9992)
+    >>> LdpcQamAwgnConfig(mcs=27, mcs_table="qam256").modulation
+    '256QAM'
+    """
+
+    mcs: int = 10
+    mcs_table: str = "qam64"
+    n_prb: int = 52
+    num_symbols: int = 12
+    rv: int = 0
+    demapping: str = "max-log"
+    algorithm: str = "layered-spa"
+    max_iterations: int = 20
+    early_termination: bool = True
+
+    def __post_init__(self):
+        from opennr.scheduling.mcs import mcs_entry
+
+        check_choice(self.mcs_table, "mcs_table", PDSCH_MCS_TABLES, clause="TS 38.214 §5.1.3.1")
+        check_int(self.mcs, "mcs", low=0, high=31, clause="TS 38.214 §5.1.3.1")
+        mcs_entry(self.mcs, self.mcs_table)  # rejects reserved rows, naming the table
+        check_int(self.n_prb, "n_prb", low=1, high=275, clause="TS 38.214 §5.1.3.2")
+        check_int(self.num_symbols, "num_symbols", low=1, high=14, clause="TS 38.214 §5.1.3.2")
+        check_int(self.rv, "rv", low=0, high=3, clause="TS 38.212 Table 5.4.2.1-2")
+        check_choice(self.demapping, "demapping", DEMAPPING_METHODS, clause="TS 38.211 §5.1")
+        check_choice(self.algorithm, "algorithm", ALGORITHMS, clause="LDPC decoder")
+        check_int(self.max_iterations, "max_iterations", low=1, high=1000, clause="LDPC decoder")
+        _check_bool(self.early_termination, "early_termination")
+
+    @property
+    def _entry(self):
+        from opennr.scheduling.mcs import mcs_entry
+
+        return mcs_entry(self.mcs, self.mcs_table)
+
+    @property
+    def modulation_order(self) -> int:
+        """``Q_m`` of the MCS."""
+        return self._entry.modulation_order
+
+    @property
+    def modulation(self) -> str:
+        """The TS 38.211 §5.1 modulation scheme of ``Q_m`` ('QPSK' ... '1024QAM')."""
+        return _MODULATION_OF_QM[self.modulation_order]
+
+    @property
+    def target_code_rate(self) -> float:
+        """Target code rate ``R`` of the MCS."""
+        return self._entry.target_code_rate
+
+    @property
+    def n_re(self) -> int:
+        """Data resource elements ``N_RE = 12 N_symb^sh n_PRB``."""
+        return 12 * self.num_symbols * self.n_prb
+
+    @property
+    def g(self) -> int:
+        """Coded bits ``G = N_RE Q_m`` (one layer)."""
+        return self.n_re * self.modulation_order
+
+    @property
+    def tbs(self) -> int:
+        """TBS of TS 38.214 §5.1.3.2 for this MCS and allocation."""
+        from opennr.scheduling.tbs import transport_block_size
+
+        return transport_block_size(
+            self.modulation_order, 1, self.n_prb, 12 * self.num_symbols, self.target_code_rate
+        )
+
+    @property
+    def code_rate(self) -> float:
+        """Information rate ``tbs / g`` (TB bits per coded bit)."""
+        return self.tbs / self.g
+
+    @property
+    def shannon_limit_db(self) -> float:
+        """``10 log10(2^(Q_m R) - 1)``: the least Es/N0 of ``Q_m R`` bits per RE over AWGN."""
+        return 10.0 * np.log10(2.0 ** (self.modulation_order * self.target_code_rate) - 1.0)
+
+
+def simulate_ldpc_qam_awgn_batch(
+    config: LdpcQamAwgnConfig, snr_db: float, batch_size: int, rng: np.random.Generator
+) -> BatchCounts:
+    """TS 38.212 §7.2, TS 38.211 §5.1: ``batch_size`` TBs with QAM over AWGN at Es/N0 ``snr_db``.
+
+    ``[n, A] -> sch_encode -> [n, G] -> modulate -> [n, N_RE] -> complex AWGN ->
+    demodulate_soft -> [n, G] -> sch_decode -> [n, A]``, ``N0 = 10^(-snr_db/10)``.
+
+    Parameters
+    ----------
+    config : LdpcQamAwgnConfig
+        The link.
+    snr_db : float
+        ``E_s/N0`` per resource element in dB.
+    batch_size : int
+        Transport blocks to simulate.
+    rng : numpy.random.Generator
+        Source of the TB bits and of the noise.
+
+    Returns
+    -------
+    BatchCounts
+
+    Examples
+    --------
+    >>> cfg = LdpcQamAwgnConfig(mcs=10, n_prb=4)
+    >>> simulate_ldpc_qam_awgn_batch(cfg, 15.0, 3, np.random.default_rng(0))
+    BatchCounts(blocks=3, block_errors=0, bits=2304, bit_errors=0)
+    """
+    from opennr.coding.sch import sch_decode, sch_encode  # imported lazily: heavy (Numba)
+    from opennr.modulation import demodulate_soft, modulate
+
+    n = check_int(batch_size, "batch_size", low=1)
+    tbs, qm, rate = config.tbs, config.modulation_order, config.target_code_rate
+    tb = rng.integers(0, 2, size=(n, tbs), dtype=np.uint8)
+    codeword = sch_encode(
+        tb, target_code_rate=rate, modulation_order=qm, g=config.g, rv=config.rv
+    )
+    no = snr_db_to_no(snr_db)
+    y = awgn_complex(modulate(codeword, config.modulation), no, rng=rng)
+    llr = demodulate_soft(y, config.modulation, no, method=config.demapping)
+    res = sch_decode(
+        llr,
+        tbs=tbs,
+        target_code_rate=rate,
+        modulation_order=qm,
+        rv=config.rv,
+        algorithm=config.algorithm,
+        max_iterations=config.max_iterations,
+        early_termination=config.early_termination,
+    )
+    return _tb_counts(res, tb)
+
+
+def qam_snr_grid(config: LdpcQamAwgnConfig) -> tuple[float, ...]:
+    """Link model: default Es/N0 grid of ``ldpc-qam-awgn``, 0.25 dB steps over 6 dB.
+
+    Starts at the Shannon limit of ``Q_m R`` bits per RE rounded down to 0.5 dB, minus 0.5 dB.
+
+    Examples
+    --------
+    >>> g = qam_snr_grid(LdpcQamAwgnConfig(mcs=10))
+    >>> g[0], g[-1], len(g)
+    (1.0, 7.0, 25)
+    """
+    start = float(np.floor(config.shannon_limit_db * 2.0) / 2.0) - 0.5
+    return _linspace(start, start + 6.0, 0.25)
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,9 +510,12 @@ class Preset:
     snr_db : tuple of float
         Default SNR grid.
     snr_label : str
-        Axis label of the SNR (``"Eb/N0 [dB]"``).
+        Axis label of the SNR (``"Eb/N0 [dB]"`` or ``"SNR [dB] (Es/N0 per RE)"``).
     batch_size : int
         Default blocks per batch.
+    snr_grid : callable, optional
+        ``snr_grid(config) -> tuple of float``: when given, :meth:`with_overrides` recomputes
+        ``snr_db`` for the new config (e.g. a grid that follows the MCS).
 
     Examples
     --------
@@ -306,6 +533,7 @@ class Preset:
     snr_db: tuple[float, ...]
     snr_label: str = "Eb/N0 [dB]"
     batch_size: int = 100
+    snr_grid: Callable[[Any], tuple[float, ...]] | None = None
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -324,7 +552,9 @@ class Preset:
                 f"preset {self.name!r} has no parameter(s) {', '.join(unknown)}; "
                 f"its parameters are {', '.join(self.parameters)}"
             )
-        return replace(self, config=replace(self.config, **overrides))
+        config = replace(self.config, **overrides)
+        snr_db = self.snr_db if self.snr_grid is None else tuple(self.snr_grid(config))
+        return replace(self, config=config, snr_db=snr_db)
 
     def batch_function(self) -> BatchFunction:
         """``simulate_batch(snr_db, batch_size, rng)`` with this preset's config bound."""
@@ -354,6 +584,20 @@ def _build_registry() -> Mapping[str, Preset]:
             simulate=simulate_ldpc_awgn_batch,
             snr_db=_linspace(0.0, 3.0, 0.25),
             batch_size=200,
+        ),
+        Preset(
+            name="ldpc-qam-awgn",
+            description=(
+                "DL-SCH (TS 38.212 §7.2) with an MCS (--mcs, --mcs-table; default 10 of qam64: "
+                "16QAM R 340/1024, TBS 9992), 52 PRB x 12 symbols, 1 layer, G = N_RE Qm, "
+                "QAM over complex AWGN, max-log demapper, SNR = Es/N0 per RE"
+            ),
+            config=LdpcQamAwgnConfig(),
+            simulate=simulate_ldpc_qam_awgn_batch,
+            snr_db=qam_snr_grid(LdpcQamAwgnConfig()),
+            snr_label=ES_N0_LABEL,
+            batch_size=50,
+            snr_grid=qam_snr_grid,
         ),
         Preset(
             name="bpsk-awgn",

@@ -2,15 +2,18 @@
 
 Reference: ``5g-lena/sinr_bler_awgn.csv`` (PROVENANCE.md §5): code-block BLER vs SINR of an
 undocumented InterDigital NR link simulator, AWGN, no segmentation. Only the QPSK rows of TS 38.214
-MCS Table 1 (MCS 0-9) are used, because modulation (TS 38.211 §5.1) is not in the library yet.
+MCS Table 1 (MCS 0-9) are used.
 
 Our link
 --------
 One transport block of ``A = cbs_bits`` bits through :func:`opennr.coding.sch.sch_encode` (TB CRC,
 one code block, the table's base graph: checked), ``G = Q_m ceil(B / (R Q_m))`` coded bits with
-``B = A + L``, rv 0; a private Gray QPSK mapper ``d = ((1 - 2 b_0) + j (1 - 2 b_1)) / sqrt(2)``
-(TS 38.211 §5.1.3); complex AWGN with ``E_s = 1`` and ``E_s/N_0 = SINR`` (``N_0`` per complex
-symbol); exact LLRs ``2 sqrt(2) Re(y) / N_0`` and ``2 sqrt(2) Im(y) / N_0``;
+``B = A + L``, rv 0; Gray QPSK ``d = ((1 - 2 b_0) + j (1 - 2 b_1)) / sqrt(2)`` by
+:func:`opennr.modulation.modulate` (TS 38.211 §5.1.3); complex AWGN
+(:func:`opennr.link.awgn.awgn_complex`) with ``E_s = 1`` and ``E_s/N_0 = SINR`` (``N_0`` per
+complex symbol, :func:`opennr.link.awgn.snr_db_to_no`); exact LLRs
+(:func:`opennr.modulation.demodulate_soft`, ``method="exact"``, for QPSK
+``2 sqrt(2) Re(y) / N_0`` and ``2 sqrt(2) Im(y) / N_0``);
 :func:`opennr.coding.sch.sch_decode` with ``algorithm="layered-spa", max_iterations=20``. A block
 is in error if its TB CRC fails or any bit differs.
 
@@ -101,6 +104,8 @@ import numpy as np
 import pytest
 
 from opennr.coding.sch import sch_decode, sch_encode, sch_info
+from opennr.link.awgn import awgn_complex, snr_db_to_no
+from opennr.modulation import demodulate_soft, modulate
 from opennr.scheduling.mcs import mcs_entry
 
 pytestmark = [pytest.mark.slow, pytest.mark.reference]
@@ -151,24 +156,10 @@ def qpsk_limit_db(bits_per_symbol: float) -> float:
     return 0.5 * (lo + hi)
 
 
-def _qpsk(bits: np.ndarray) -> np.ndarray:
-    """TS 38.211 §5.1.3 Gray QPSK, ``[..., 2 M]`` bits -> ``[..., M]`` complex symbols."""
-    b = bits.reshape(*bits.shape[:-1], -1, 2).astype(np.float64)
-    return ((1.0 - 2.0 * b[..., 0]) + 1j * (1.0 - 2.0 * b[..., 1])) / math.sqrt(2.0)
-
-
-def _qpsk_llr(y: np.ndarray, n0: float) -> np.ndarray:
-    """Exact LLRs ln P(0)/P(1) of Gray QPSK in complex AWGN, ``[..., M]`` -> ``[..., 2 M]``."""
-    llr = np.empty((*y.shape[:-1], 2 * y.shape[-1]), dtype=np.float32)
-    llr[..., 0::2] = 2.0 * math.sqrt(2.0) * y.real / n0
-    llr[..., 1::2] = 2.0 * math.sqrt(2.0) * y.imag / n0
-    return llr
-
-
-def _awgn(x: np.ndarray, n0: float, rng: np.random.Generator) -> np.ndarray:
-    """Complex AWGN of variance ``N_0`` per symbol (``N_0 / 2`` per real dimension)."""
-    noise = rng.standard_normal(x.shape) + 1j * rng.standard_normal(x.shape)
-    return x + math.sqrt(n0 / 2.0) * noise
+def _llr(cw: np.ndarray, n0: float, rng: np.random.Generator) -> np.ndarray:
+    """Coded bits -> Gray QPSK (§5.1.3) -> complex AWGN of variance ``N_0`` -> exact LLRs."""
+    y = awgn_complex(modulate(cw, "QPSK"), n0, rng=rng)
+    return demodulate_soft(y, "QPSK", n0, method="exact")
 
 
 class _Link:
@@ -182,13 +173,13 @@ class _Link:
         self.g = self.qm * math.ceil(self.info.b / (self.rate * self.qm))
 
     def bler(self, sinr_db: float, blocks: int, rng: np.random.Generator, batch: int = 250):
-        n0 = 10.0 ** (-sinr_db / 10.0)
+        n0 = snr_db_to_no(sinr_db)
         errors = 0
         for start in range(0, blocks, batch):
             nb = min(batch, blocks - start)
             tb = rng.integers(0, 2, (nb, self.tbs), dtype=np.uint8)
             cw = sch_encode(tb, target_code_rate=self.rate, modulation_order=self.qm, g=self.g)
-            llr = _qpsk_llr(_awgn(_qpsk(cw), n0, rng), n0)
+            llr = _llr(cw, n0, rng)
             res = sch_decode(
                 llr, tbs=self.tbs, target_code_rate=self.rate, modulation_order=self.qm,
                 algorithm="layered-spa", max_iterations=20,
@@ -258,12 +249,14 @@ def test_qpsk_awgn_sinr_convention():
     """Uncoded Gray QPSK at E_s/N_0 = 0 dB: bit error rate Q(sqrt(E_s/N_0)) = Q(1) = 0.1587."""
     rng = np.random.default_rng(SEED)
     bits = rng.integers(0, 2, (50, 4000), dtype=np.uint8)
-    llr = _qpsk_llr(_awgn(_qpsk(bits), 1.0, rng), 1.0)
+    llr = _llr(bits, 1.0, rng)
     ber = float(((llr < 0) != bits).mean())
     q1 = 0.5 * math.erfc(1.0 / math.sqrt(2.0))
     assert abs(ber - q1) < 4 * math.sqrt(q1 * (1 - q1) / bits.size)
     # noiseless LLR magnitude: 2 sqrt(2) (1 / sqrt(2)) / N0 = 2 / N0, sign positive for bit 0
-    clean = _qpsk_llr(_qpsk(np.array([0, 1, 1, 0], dtype=np.uint8)), 0.5)
+    clean = demodulate_soft(
+        modulate(np.array([0, 1, 1, 0], dtype=np.uint8), "QPSK"), "QPSK", 0.5, method="exact"
+    )
     np.testing.assert_allclose(clean, [4.0, -4.0, -4.0, 4.0], rtol=1e-6)
 
 
