@@ -67,8 +67,12 @@ def _valid_tbs(n: int, rate: float) -> int:
     if n <= 3824:
         return max(24, 8 * (n // 8))
     c_size = 3816 if rate <= 0.25 else 8424
-    c = -(-(n + 24) // c_size)
-    return min(MAX_TBS, 8 * c * (-(-(n + 24) // (8 * c))) - 24)
+    while True:  # step down until the rounded size fits under the largest TBS
+        c = -(-(n + 24) // c_size)
+        tbs = 8 * c * (-(-(n + 24) // (8 * c))) - 24
+        if tbs <= MAX_TBS:
+            return tbs
+        n -= 8 * c
 
 
 # log-uniform over the whole range 24 .. 1,277,992 bits
