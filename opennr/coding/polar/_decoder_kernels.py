@@ -64,6 +64,9 @@ T_SPC = 3  # single parity check node (only its first bit is frozen)
 T_PC = 4  # parity-check leaf (§5.3.1.2)
 T_INFO = 5  # information leaf
 
+# rate-1/SPC nodes up to this size find their least reliable bits by ranks, larger by insertion
+_RANK_MAX = 16
+
 F_MINSUM = 0
 F_EXACT = 1
 
@@ -343,6 +346,7 @@ def scl_decode_kernel(
     sidx = np.zeros(2 * lmax, np.int32)
     k1 = np.zeros(lmax, np.bool_)
     tmp = np.zeros(nn, np.uint8)
+    absv = np.zeros(nn, np.float32)  # |alpha| of a rate-1/SPC node
     order = np.zeros(lmax, np.int32)
     alpha_m = alpha
     alpha = _unmanaged(alpha_m)
@@ -380,6 +384,8 @@ def scl_decode_kernel(
     sidx = _unmanaged(sidx_m)
     k1_m = k1
     k1 = _unmanaged(k1_m)
+    absv_m = absv
+    absv = _unmanaged(absv_m)
     tmp_m = tmp
     tmp = _unmanaged(tmp_m)
     order_m = order
@@ -508,10 +514,27 @@ def scl_decode_kernel(
                     for i in range(np.uint64(m)):
                         base += np.log1p(np.exp(-abs(alpha[oa + i])))
                     pm[l] += base
-                # the nflip smallest |x|, ascending, by insertion
+                # the nflip smallest |x|, ascending (ties: lower position first)
+                if nflip > 0 and m <= _RANK_MAX:
+                    # small node: branch-free ranks, rank(i) = #{j: (|x_j|, j) < (|x_i|, i)}
+                    for i in range(np.uint64(m)):
+                        absv[i] = abs(alpha[oa + i])
+                    for i in range(m):
+                        ax = absv[i]
+                        r = 0
+                        for jj in range(i):
+                            r += absv[jj] <= ax
+                        for jj in range(i + 1, m):
+                            r += absv[jj] < ax
+                        if r < nflip:
+                            ordv[l, r] = ax
+                            ordi[l, r] = i
+                    continue_sort = False
+                else:
+                    continue_sort = nflip > 0
                 cnt = 0
                 thr = np.float32(np.inf)
-                for i in range(m if nflip > 0 else 0):
+                for i in range(m if continue_sort else 0):
                     ax = abs(alpha[oa + np.uint64(i)])
                     if ax >= thr:
                         continue
