@@ -5,6 +5,7 @@ Catalogue:
 ``opennr.link.awgn``
     :func:`~opennr.link.awgn.ebno_db_to_no` (Sionna's ``ebnodb2no`` convention),
     :func:`~opennr.link.awgn.bpsk_modulate`, :func:`~opennr.link.awgn.awgn_real`,
+    :func:`~opennr.link.awgn.awgn_complex`, :func:`~opennr.link.awgn.snr_db_to_no` (Es/N0 per RE),
     :func:`~opennr.link.awgn.bpsk_awgn_llr` (exact LLR ``4 y / N0``).
 ``opennr.link.engine``
     :func:`~opennr.link.engine.run_sweep` / :func:`~opennr.link.engine.run_point` (stopping rules,
@@ -13,7 +14,8 @@ Catalogue:
     :class:`~opennr.link.engine.SweepResult`, :func:`~opennr.link.engine.wilson_interval`.
 ``opennr.link.presets``
     :class:`~opennr.link.presets.Preset`, the registry :data:`~opennr.link.presets.PRESETS`
-    (``ldpc-awgn``, ``ldpc-awgn-bg2``, ``bpsk-awgn``), :func:`~opennr.link.presets.get_preset`.
+    (``ldpc-awgn``, ``ldpc-awgn-bg2``, ``ldpc-qam-awgn``, ``bpsk-awgn``),
+    :func:`~opennr.link.presets.get_preset`, :class:`~opennr.link.presets.LdpcQamAwgnConfig`.
 ``opennr.link.plotting``
     :func:`~opennr.link.plotting.plot_sweep` (BLER with Wilson bars and throughput, PNG).
 
@@ -27,7 +29,14 @@ Examples
 10
 """
 
-from opennr.link.awgn import awgn_real, bpsk_awgn_llr, bpsk_modulate, ebno_db_to_no
+from opennr.link.awgn import (
+    awgn_complex,
+    awgn_real,
+    bpsk_awgn_llr,
+    bpsk_modulate,
+    ebno_db_to_no,
+    snr_db_to_no,
+)
 from opennr.link.engine import (
     BatchCounts,
     PointResult,
@@ -38,12 +47,15 @@ from opennr.link.engine import (
     run_sweep,
     wilson_interval,
 )
-from opennr.link.presets import PRESETS, Preset, get_preset
+from opennr.link.presets import PRESETS, LdpcQamAwgnConfig, Preset, get_preset
 
 __all__ = [
     "ebno_db_to_no",
     "bpsk_modulate",
     "awgn_real",
+    "awgn_complex",
+    "snr_db_to_no",
+    "LdpcQamAwgnConfig",
     "bpsk_awgn_llr",
     "BatchCounts",
     "SweepSettings",
