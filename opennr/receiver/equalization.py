@@ -49,6 +49,8 @@ def _check(y, h, noise_var):
         raise ValueError(f"noise_var of shape {nv.shape} must broadcast to [..., N] = "
                          f"{batch + (y.shape[-1],)} (pass a per-slot [...] estimate as noise_var[..., None])"
                          ) from None
+    y = np.broadcast_to(y, batch + y.shape[-2:])
+    h = np.broadcast_to(h, batch + h.shape[-3:])
     return y.astype(np.complex128), h.astype(np.complex128), nv.astype(np.float64)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from opennr.modulation.mapping import MODULATIONS  # noqa: F401  (Q_m lookup below)
 from opennr.ofdm import CarrierConfig
 from opennr.physical_channels import (
     DmrsConfig,
