@@ -8,14 +8,24 @@ Catalogue:
 ``equalization``
     Per-RE MIMO equalisation with post-equalisation noise variance for the demapper:
     :func:`lmmse_equalize`, :func:`zf_equalize`.
+``shared_channel_receiver``
+    TS 38.211 §6.3.1 / §7.3.1 in reverse: :func:`shared_channel_receive` (data REs -> LMMSE ->
+    transform deprecoding -> layer demapping -> soft demapping -> descrambling -> DL-SCH / UL-SCH
+    decoding with HARQ), :class:`SharedChannelReceiveResult`.
 """
 
 from opennr.receiver.channel_estimation import ChannelEstimate, dmrs_channel_estimate
 from opennr.receiver.equalization import lmmse_equalize, zf_equalize
+from opennr.receiver.shared_channel_receiver import (
+    SharedChannelReceiveResult,
+    shared_channel_receive,
+)
 
 __all__ = [
     "ChannelEstimate",
     "dmrs_channel_estimate",
     "lmmse_equalize",
     "zf_equalize",
+    "SharedChannelReceiveResult",
+    "shared_channel_receive",
 ]
