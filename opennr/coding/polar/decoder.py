@@ -332,9 +332,13 @@ def polar_decode(
         pick = np.zeros(nb, np.int64)
         ok = np.ones(nb, bool)
         if crc_check is not None and nb:
-            valid = np.arange(list_size)[None, :] < num[:, None]
-            passed = np.zeros((nb, list_size), bool)
-            passed[valid] = np.asarray(crc_check(cand[valid]), dtype=bool).reshape(-1)
+            if (num == list_size).all():  # full lists: check all rows without a gather
+                passed = np.asarray(crc_check(cand.reshape(-1, k)), dtype=bool)
+                passed = passed.reshape(nb, list_size)
+            else:
+                valid = np.arange(list_size)[None, :] < num[:, None]
+                passed = np.zeros((nb, list_size), bool)
+                passed[valid] = np.asarray(crc_check(cand[valid]), dtype=bool).reshape(-1)
             ok = passed.any(axis=1)
             pick = np.where(ok, passed.argmax(axis=1), 0)
         rows = np.arange(nb)

@@ -204,6 +204,28 @@ def test_crc_check_callable_selects_passing_candidate(rng):
     assert res.crc_ok.sum() > crc_check(plain.bits, "24C").sum()
 
 
+@pytest.mark.parametrize("algorithm", ["scl", "fast-scl"])
+def test_crc_check_on_a_partial_list(rng, algorithm):
+    """Fewer paths than L (2^K < L): only the real candidates are checked, best passing wins."""
+    kind = np.zeros(16, np.uint8)
+    kind[[7, 11, 13, 15]] = 1  # K = 4 < log2(32)
+    code = _code_from_kind(kind)
+    y = rng.normal(0.5, 2.0, (20, 16)).astype(np.float32)
+    seen = []
+
+    def check(cand):
+        seen.append(cand.shape[0])
+        return cand[:, 0] == cand[:, 3]  # an arbitrary "CRC"
+
+    res = polar_decode(y, code, algorithm=algorithm, list_size=32, crc_check=check)
+    assert seen == [20 * 16]
+    for b in range(20):
+        bits, _ = scl_decode_numpy(y[b], kind, 32, False)
+        want = next(c for c in bits if c[0] == c[3])
+        np.testing.assert_array_equal(res.bits[b], want)
+    assert res.crc_ok.all()
+
+
 @pytest.mark.parametrize("a,e", [(12, 60), (15, 100), (19, 250)])
 def test_pc_bit_codes_decode(rng, a, e):
     """UCI 12 <= A <= 19: CRC6, n_PC = 3 parity-check bits (n_PC^wm = 1 when E - K + 3 > 192)."""
