@@ -10,12 +10,7 @@ of three rounds; Sionna on fewer symbols, its cost is linear in the count).
 
 from __future__ import annotations
 
-import os
-
-os.environ["NUMBA_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
+import _common  # noqa: F401  (first: one thread everywhere)
 
 import argparse
 import time
@@ -25,18 +20,7 @@ import numpy as np
 from opennr.modulation import bits_per_symbol, demodulate_soft, modulate
 
 
-def _sionna():
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-        torch.set_num_interop_threads(1)
-        import sionna.phy as sp
-
-        return sp, torch
-    except (ImportError, OSError, RuntimeError) as exc:  # pragma: no cover - optional
-        print(f"(Sionna not available: {exc!r})")
-        return None, None
+_sionna = _common.load_sionna
 
 
 def _best(fn, rounds=3):

@@ -12,12 +12,7 @@ best of three timing rounds).
 
 from __future__ import annotations
 
-import os
-
-os.environ["NUMBA_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
+import _common  # noqa: F401  (first: one thread everywhere)
 
 import argparse  # noqa: E402
 import time  # noqa: E402
@@ -35,18 +30,7 @@ WORKLOADS = {
 }
 
 
-def _sionna():
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-        torch.set_num_interop_threads(1)
-        import sionna.phy as sp
-
-        return sp, torch
-    except Exception as exc:  # pragma: no cover - optional
-        print(f"(Sionna not available: {exc!r})")
-        return None, None
+_sionna = _common.load_sionna
 
 
 def _positions(kp, bg, z, e):

@@ -10,10 +10,7 @@ Prints slots per second for both, and the ratio. Run: python benchmarks/bench_of
 
 from __future__ import annotations
 
-import os
-
-for _var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ[_var] = "1"
+import _common  # noqa: F401  (first: one thread everywhere)
 
 import argparse
 import time
