@@ -2,13 +2,14 @@
 
 ``nrPDSCHIndices`` / ``nrPUSCHIndices`` (data RE indices and the ``info`` struct), ``nrPDSCH`` /
 ``nrPUSCH`` (codeword bits -> symbols) and ``nrPDSCHDecode`` / ``nrPUSCHDecode`` (symbols -> soft
-bits) in their object forms ``f(carrier, cfg, ...)``. Matrices follow MATLAB: one column per layer or
+bits) in their object forms ``f(carrier, cfg, ...)``, and ``nrEqualizeMMSE``. Matrices follow MATLAB: one column per layer or
 antenna port (``N x P``, a 1-D array for one column); indices are column-major linear indices into the
 ``K x L x P`` grid, ``k + K l + K L p + 1`` (or 0-based), or ``(N P) x 3`` subscripts ``[k l p]``.
 Soft bits are LLRs ``ln P(0)/P(1)`` (positive means 0), as MATLAB.
 
 Not modelled: transform precoding together with PT-RS (MATLAB then interleaves PT-RS before the DFT),
-reserved PRBs/REs, and ``nrChannelEstimate`` / ``nrEqualizeMMSE``.
+reserved PRBs/REs, and ``nrChannelEstimate`` (its general reference-indices form does not map onto the
+DM-RS-configuration-based :func:`opennr.receiver.dmrs_channel_estimate`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from opennr.physical_channels import (
 from opennr.physical_channels.pusch import pusch_precoding_matrix_of
 
 __all__ = [
+    "nrEqualizeMMSE",
     "nrPDSCH",
     "nrPDSCHDecode",
     "nrPDSCHIndices",
@@ -364,3 +366,76 @@ def nrPUSCHDecode(carrier, pusch, sym, nVar=1e-10):
         layers = transform_deprecode(layers, len(n.prb_indices(c)))
     cws, syms = _decode(np.asarray(layers), n, c, _nvar(nVar))
     return cws[0], syms[0]
+
+
+def nrEqualizeMMSE(rxSym, Hest, nVar):
+    """TS 38.211 §6.3.1 / §7.3.1 (receiver): MMSE equalisation per RE, MATLAB ``nrEqualizeMMSE``.
+
+    MATLAB syntax: ``[eqSym,csi] = nrEqualizeMMSE(rxSym,Hest,nVar)``.
+
+    For each resource element, with ``A = H^H H + nVar I``: ``eqSym = A^-1 H^H y`` (the biased
+    MMSE estimate: :func:`opennr.receiver.lmmse_equalize`'s unbiased output times
+    ``g_i = 1 - nVar [A^-1]_ii``) and ``csi_i = 1 / [A^-1]_ii`` (``|h|^2 + nVar`` for one layer).
+    ``nVar = 0`` gives zero forcing.
+
+    Parameters
+    ----------
+    rxSym : array_like of complex
+        ``N x R`` received REs (``N`` for one receive antenna).
+    Hest : array_like of complex
+        ``N x R x P`` channel estimate (``N x R`` for one layer, ``N`` for ``R = P = 1``).
+    nVar : float
+        Noise variance, >= 0.
+
+    Returns
+    -------
+    eqSym : numpy.ndarray of complex128
+        ``N x P`` (``N`` for one layer).
+    csi : numpy.ndarray of float64
+        ``N x P`` soft channel state information.
+
+    Notes
+    -----
+    The formulas are OpenNR's reading of MATLAB's documentation (which does not state them); they
+    have not been compared with MATLAB output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> eq, csi = nrEqualizeMMSE(np.array([2, -2j]), np.array([2, 2]), 0.0)
+    >>> eq.round(6).tolist(), csi.tolist()
+    ([(1+0j), -1j], [4.0, 4.0])
+    """
+    from opennr.receiver import lmmse_equalize
+
+    y = np.asarray(rxSym)
+    h = np.asarray(Hest)
+    for name, a in (("rxSym", y), ("Hest", h)):
+        if not np.issubdtype(a.dtype, np.number):
+            raise TypeError(f"{name} must be numeric, got dtype {a.dtype}")
+    if y.ndim == 1:
+        y = y[:, None]
+    if y.ndim != 2:
+        raise ValueError(f"rxSym must be N x R, got shape {np.asarray(rxSym).shape}")
+    if h.ndim == 1:
+        h = h[:, None, None]
+    elif h.ndim == 2:
+        h = h[:, :, None]
+    if h.ndim != 3 or h.shape[:2] != y.shape:
+        raise ValueError(f"Hest must be N x R x P with N x R = {y.shape} as rxSym, got shape "
+                         f"{np.asarray(Hest).shape}")
+    if h.shape[2] > h.shape[1]:
+        raise ValueError(f"Hest must have P <= R layers, got P = {h.shape[2]} > R = {h.shape[1]}")
+    nv = float(nVar)
+    if not np.isfinite(nv) or nv < 0:
+        raise ValueError(f"nVar must be a finite noise variance >= 0, got {nVar!r}")
+    yt = np.moveaxis(y, 0, -1).astype(np.complex128)          # [R, N]
+    ht = np.moveaxis(h, 0, -1).astype(np.complex128)          # [R, P, N]
+    hn = h.astype(np.complex128)                              # [N, R, P]
+    a = np.einsum("nri,nrj->nij", hn.conj(), hn) + nv * np.eye(h.shape[2])
+    d = np.real(np.diagonal(np.linalg.inv(a), axis1=1, axis2=2))  # [N, P]
+    x_hat, _ = lmmse_equalize(yt, ht, nv)
+    g = 1.0 - nv * d
+    eq = x_hat.T.astype(np.complex128) * g
+    csi = 1.0 / d
+    return _columns(eq.T), _columns(csi.T)

@@ -6,6 +6,7 @@ import pytest
 from opennr.matlab._struct import MatlabStruct
 from opennr.matlab.ofdm import nrCarrierConfig
 from opennr.matlab.pxsch import (
+    nrEqualizeMMSE,
     nrPDSCH,
     nrPDSCHDecode,
     nrPDSCHIndices,
@@ -181,3 +182,43 @@ def test_bad_arguments():
         nrPDSCHDecode(carrier, pdsch, np.ones(4), -1)
     with pytest.raises(NotImplementedError, match="PT-?RS"):
         nrPUSCHIndices(carrier, nrPUSCHConfig(PRBSet=[0, 1], TransformPrecoding=True, EnablePTRS=True))
+
+
+def _naive_mmse(y, h, nvar):
+    eq, csi = [], []
+    for yn, hn in zip(y, h, strict=True):
+        a = hn.conj().T @ hn + nvar * np.eye(hn.shape[1])
+        ai = np.linalg.inv(a)
+        eq.append(ai @ hn.conj().T @ yn)
+        csi.append(1 / np.real(np.diag(ai)))
+    return np.array(eq), np.array(csi)
+
+
+@pytest.mark.parametrize("r,p,nvar", [(1, 1, 0.3), (2, 1, 0.1), (4, 2, 0.05), (4, 4, 0.0), (3, 2, 1.0)])
+def test_equalize_mmse_against_naive_twin(r, p, nvar):
+    rng = np.random.default_rng(r * 10 + p)
+    n = 50
+    h = (rng.normal(size=(n, r, p)) + 1j * rng.normal(size=(n, r, p))) / np.sqrt(2)
+    x = np.exp(1j * np.pi / 4 * (2 * rng.integers(0, 4, (n, p)) + 1))
+    y = np.einsum("nrp,np->nr", h, x) + np.sqrt(nvar / 2) * (rng.normal(size=(n, r)) + 1j * rng.normal(size=(n, r)))
+    eq, csi = nrEqualizeMMSE(y if r > 1 else y[:, 0], h if p > 1 else h[:, :, 0], nvar)
+    ref_eq, ref_csi = _naive_mmse(y, h, nvar)
+    shape = (n, p) if p > 1 else (n,)
+    assert eq.shape == csi.shape == shape
+    np.testing.assert_allclose(eq.reshape(n, p), ref_eq, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(csi.reshape(n, p), ref_csi, rtol=1e-9)
+    if nvar == 0.0:  # noiseless zero forcing recovers x exactly
+        np.testing.assert_allclose(eq.reshape(n, p), x, atol=1e-4)
+    if r == p == 1:
+        np.testing.assert_allclose(csi, np.abs(h[:, 0, 0]) ** 2 + nvar, rtol=1e-9)
+
+
+def test_equalize_mmse_bad_arguments():
+    with pytest.raises(ValueError, match="Hest"):
+        nrEqualizeMMSE(np.ones((4, 2)), np.ones((4, 3, 1)), 0.1)
+    with pytest.raises(ValueError, match="P <= R"):
+        nrEqualizeMMSE(np.ones((4, 1)), np.ones((4, 1, 2)), 0.1)
+    with pytest.raises(ValueError, match="nVar"):
+        nrEqualizeMMSE(np.ones(4), np.ones(4), -0.1)
+    with pytest.raises(TypeError, match="rxSym"):
+        nrEqualizeMMSE(np.array(["a"]), np.ones(1), 0.1)
