@@ -47,6 +47,13 @@ MATLAB                         opennr.matlab                        TS clause
 ``nrPDSCHPTRSIndices``         :func:`nrPDSCHPTRSIndices`           38.211 §7.4.1.2.2
 ``nrPUSCHDMRS``                :func:`nrPUSCHDMRS`                  38.211 §6.4.1.1
 ``nrPUSCHDMRSIndices``         :func:`nrPUSCHDMRSIndices`           38.211 §6.4.1.1.3
+``nrPDSCHIndices``             :func:`nrPDSCHIndices`               38.211 §7.3.1.5-§7.3.1.6
+``nrPUSCHIndices``             :func:`nrPUSCHIndices`               38.211 §6.3.1.6-§6.3.1.7
+``nrPDSCH``                    :func:`nrPDSCH`                      38.211 §7.3.1.1-§7.3.1.3
+``nrPUSCH``                    :func:`nrPUSCH`                      38.211 §6.3.1.1-§6.3.1.5
+``nrPDSCHDecode``              :func:`nrPDSCHDecode`                38.211 §7.3.1 (inverse)
+``nrPUSCHDecode``              :func:`nrPUSCHDecode`                38.211 §6.3.1 (inverse)
+``nrEqualizeMMSE``             :func:`nrEqualizeMMSE`               receiver (no 3GPP clause)
 ``nrSymbolDemodulate``         :func:`nrSymbolDemodulate`           38.211 §5.1
 ``nrLayerMap``                 :func:`nrLayerMap`                   38.211 §7.3.1.3, §6.3.1.3
 ``nrLayerDemap``               :func:`nrLayerDemap`                 38.211 §7.3.1.3, §6.3.1.3
@@ -92,6 +99,15 @@ from opennr.matlab.ofdm import (
     nrOFDMInfo,
     nrOFDMModulate,
     nrResourceGrid,
+)
+from opennr.matlab.pxsch import (
+    nrEqualizeMMSE,
+    nrPDSCH,
+    nrPDSCHDecode,
+    nrPDSCHIndices,
+    nrPUSCH,
+    nrPUSCHDecode,
+    nrPUSCHIndices,
 )
 from opennr.matlab.pxsch_config import (
     nrPDSCHConfig,
@@ -168,4 +184,11 @@ __all__ = [
     "nrPDSCHPTRSIndices",
     "nrPUSCHDMRS",
     "nrPUSCHDMRSIndices",
+    "nrPDSCHIndices",
+    "nrPUSCHIndices",
+    "nrPDSCH",
+    "nrPUSCH",
+    "nrPDSCHDecode",
+    "nrPUSCHDecode",
+    "nrEqualizeMMSE",
 ]
