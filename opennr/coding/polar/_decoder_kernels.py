@@ -76,7 +76,7 @@ F_EXACT = 1
 # that source and destination do not overlap).
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _f_stage(buf, so, do, h, exact):
     """buf[do + i] = f(buf[so + i], buf[so + h + i]) for i < h (check-node update).
 
@@ -112,8 +112,50 @@ def _f_stage(buf, so, do, h, exact):
 
 
 @njit(cache=True, inline="always")
+def _f_stage_il(buf, so, do, h, exact):
+    """Inlined copy of :func:`_f_stage` (the list kernel)."""
+    so = np.uint64(so)
+    do = np.uint64(do)
+    hh = np.uint64(h)
+    if exact:
+        for i in range(hh):
+            a = buf[so + i]
+            b = buf[so + hh + i]
+            aa = abs(a)
+            bb = abs(b)
+            m = min(bb, aa)
+            if m < 2.0:
+                # small result: tanh form keeps its relative precision (and its sign)
+                m = 2.0 * np.arctanh(np.tanh(0.5 * aa) * np.tanh(0.5 * bb))
+            else:
+                d = aa - bb if aa > bb else bb - aa
+                m = m - np.log1p(np.exp(-d)) + np.log1p(np.exp(-(aa + bb)))
+            buf[do + i] = -m if (a < 0) != (b < 0) else m
+    else:
+        for i in range(hh):
+            a = buf[so + i]
+            b = buf[so + hh + i]
+            aa = abs(a)
+            bb = abs(b)
+            m = min(bb, aa)
+            buf[do + i] = -m if (a < 0) != (b < 0) else m
+
+
+@njit(cache=True)
 def _g_stage(buf, so, bits, bo, do, h):
     """buf[do + i] = buf[so + h + i] + (1 - 2 bits[bo + i]) buf[so + i] (variable-node update)."""
+    so = np.uint64(so)
+    bo = np.uint64(bo)
+    do = np.uint64(do)
+    hh = np.uint64(h)
+    for i in range(hh):
+        a = buf[so + i]
+        buf[do + i] = buf[so + hh + i] + (-a if bits[bo + i] else a)
+
+
+@njit(cache=True, inline="always")
+def _g_stage_il(buf, so, bits, bo, do, h):
+    """Inlined copy of :func:`_g_stage` (the list kernel)."""
     so = np.uint64(so)
     bo = np.uint64(bo)
     do = np.uint64(do)
@@ -182,7 +224,7 @@ def _pos_sum(buf, o, m):
     return acc
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _pen(x, v, exact):
     """Path-metric increment of deciding bit ``v`` against LLR ``x``.
 
@@ -196,7 +238,24 @@ def _pen(x, v, exact):
 
 
 @njit(cache=True, inline="always")
+def _pen_il(x, v, exact):
+    """Inlined copy of :func:`_pen` (the list kernel)."""
+    y = -x if v else x
+    if exact:
+        return max(-y, 0.0) + np.log1p(np.exp(-abs(y)))
+    return -y if y < 0 else 0.0
+
+
+@njit(cache=True)
 def _ctz(p):
+    t = 0
+    while ((p >> t) & 1) == 0:
+        t += 1
+    return t
+
+
+@njit(cache=True, inline="always")
+def _ctz_il(p):
     t = 0
     while ((p >> t) & 1) == 0:
         t += 1
@@ -422,7 +481,7 @@ def scl_decode_kernel(
                 if j == 0:
                     top = n
                 else:
-                    t = _ctz(p)
+                    t = _ctz_il(p)
                     for u in range(stage[j - 1], t):
                         # right child at stage u done: combine into stage u + 1
                         h = 1 << u
@@ -434,12 +493,12 @@ def scl_decode_kernel(
                     rn = _own(bptr, brefc, l, t + 1)
                     _copy(beta, bptr[l, t] * w + h, rn * w + 2 * h, h)
                     r = _own(aptr, arefc, l, t)
-                    _g_stage(alpha, aptr[l, t + 1] * w + 2 * h, beta, rn * w + 2 * h, r * w + h, h)
+                    _g_stage_il(alpha, aptr[l, t + 1] * w + 2 * h, beta, rn * w + 2 * h, r * w + h, h)
                     top = t
                 for u in range(top, s, -1):
                     h = 1 << (u - 1)
                     r = _own(aptr, arefc, l, u - 1)
-                    _f_stage(alpha, aptr[l, u] * w + 2 * h, r * w + h, h, exact)
+                    _f_stage_il(alpha, aptr[l, u] * w + 2 * h, r * w + h, h, exact)
             # ---- the node itself
             if typ == T_R0 or typ == T_PC:
                 for a in range(na):
@@ -448,7 +507,7 @@ def scl_decode_kernel(
                     rb = _own(bptr, brefc, l, s)
                     if typ == T_PC:
                         v = (mask[l] >> (p % 5)) & 1
-                        pm[l] += _pen(alpha[ra * w + 1], v, exact)
+                        pm[l] += _pen_il(alpha[ra * w + 1], v, exact)
                         beta[rb * w + 1] = v
                     else:
                         for i in range(m):
@@ -456,7 +515,7 @@ def scl_decode_kernel(
                         if exact:
                             acc = 0.0
                             for i in range(m):
-                                acc += _pen(alpha[ra * w + m + i], 0, exact)
+                                acc += _pen_il(alpha[ra * w + m + i], 0, exact)
                             pm[l] += acc
                         else:
                             pm[l] += _neg_sum(alpha, ra * w + m, m)
@@ -471,8 +530,8 @@ def scl_decode_kernel(
                         c1 = 0.0
                         for i in range(m):
                             x = alpha[ra * w + m + i]
-                            c0 += _pen(x, 0, exact)
-                            c1 += _pen(x, 1, exact)
+                            c0 += _pen_il(x, 0, exact)
+                            c1 += _pen_il(x, 1, exact)
                     else:
                         c0 = _neg_sum(alpha, ra * w + m, m)
                         c1 = _pos_sum(alpha, ra * w + m, m)
