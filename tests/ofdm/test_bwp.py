@@ -27,7 +27,8 @@ def carrier_and_bwp(draw):
         n_size_grid=draw(st.integers(1, 275)),
         n_start_grid=draw(st.integers(0, 2199)),
     )
-    start = draw(st.integers(max(0, carrier.n_start_grid - 20), carrier.n_start_grid + 300))
+    # n_start_bwp is at most 2473 (TS 38.213 §12: 2199 + 274)
+    start = draw(st.integers(max(0, carrier.n_start_grid - 20), min(2473, carrier.n_start_grid + 300)))
     bwp = BandwidthPartConfig(draw(st.integers(1, 275)), start, scs, cp)
     return carrier, bwp
 
