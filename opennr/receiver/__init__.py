@@ -12,10 +12,23 @@ Catalogue:
     TS 38.211 §6.3.1 / §7.3.1 in reverse: :func:`shared_channel_receive` (data REs -> LMMSE ->
     transform deprecoding -> layer demapping -> soft demapping -> descrambling -> DL-SCH / UL-SCH
     decoding with HARQ), :class:`SharedChannelReceiveResult`.
+``harq``
+    HARQ process state with the redundancy-version order 0, 2, 3, 1 and soft combining:
+    :data:`RV_SEQUENCE`, :class:`HarqState`, :func:`harq_start`, :func:`harq_next_rv`,
+    :func:`harq_update`, :func:`run_harq`.
 """
 
 from opennr.receiver.channel_estimation import ChannelEstimate, dmrs_channel_estimate
 from opennr.receiver.equalization import lmmse_equalize, zf_equalize
+from opennr.receiver.harq import (
+    RV_SEQUENCE,
+    HarqRunResult,
+    HarqState,
+    harq_next_rv,
+    harq_start,
+    harq_update,
+    run_harq,
+)
 from opennr.receiver.shared_channel_receiver import (
     SharedChannelReceiveResult,
     shared_channel_receive,
@@ -28,4 +41,11 @@ __all__ = [
     "zf_equalize",
     "SharedChannelReceiveResult",
     "shared_channel_receive",
+    "RV_SEQUENCE",
+    "HarqState",
+    "HarqRunResult",
+    "harq_start",
+    "harq_next_rv",
+    "harq_update",
+    "run_harq",
 ]
