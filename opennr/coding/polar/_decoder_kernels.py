@@ -76,8 +76,7 @@ F_EXACT = 1
 # that source and destination do not overlap).
 
 
-@njit(cache=True)
-def _f_stage(buf, so, do, h, exact):
+def _f_stage_py(buf, so, do, h, exact):
     """buf[do + i] = f(buf[so + i], buf[so + h + i]) for i < h (check-node update).
 
     Exact box-plus: ``|f| = 2 atanh(tanh(|a|/2) tanh(|b|/2))`` when ``min(|a|, |b|) < 2``, else
@@ -111,38 +110,11 @@ def _f_stage(buf, so, do, h, exact):
             buf[do + i] = -m if (a < 0) != (b < 0) else m
 
 
-@njit(cache=True, inline="always")
-def _f_stage_il(buf, so, do, h, exact):
-    """Inlined copy of :func:`_f_stage` (the list kernel)."""
-    so = np.uint64(so)
-    do = np.uint64(do)
-    hh = np.uint64(h)
-    if exact:
-        for i in range(hh):
-            a = buf[so + i]
-            b = buf[so + hh + i]
-            aa = abs(a)
-            bb = abs(b)
-            m = min(bb, aa)
-            if m < 2.0:
-                # small result: tanh form keeps its relative precision (and its sign)
-                m = 2.0 * np.arctanh(np.tanh(0.5 * aa) * np.tanh(0.5 * bb))
-            else:
-                d = aa - bb if aa > bb else bb - aa
-                m = m - np.log1p(np.exp(-d)) + np.log1p(np.exp(-(aa + bb)))
-            buf[do + i] = -m if (a < 0) != (b < 0) else m
-    else:
-        for i in range(hh):
-            a = buf[so + i]
-            b = buf[so + hh + i]
-            aa = abs(a)
-            bb = abs(b)
-            m = min(bb, aa)
-            buf[do + i] = -m if (a < 0) != (b < 0) else m
+_f_stage = njit(cache=True)(_f_stage_py)
+_f_stage_il = njit(cache=True, inline="always")(_f_stage_py)  # for the list kernel
 
 
-@njit(cache=True)
-def _g_stage(buf, so, bits, bo, do, h):
+def _g_stage_py(buf, so, bits, bo, do, h):
     """buf[do + i] = buf[so + h + i] + (1 - 2 bits[bo + i]) buf[so + i] (variable-node update)."""
     so = np.uint64(so)
     bo = np.uint64(bo)
@@ -153,16 +125,8 @@ def _g_stage(buf, so, bits, bo, do, h):
         buf[do + i] = buf[so + hh + i] + (-a if bits[bo + i] else a)
 
 
-@njit(cache=True, inline="always")
-def _g_stage_il(buf, so, bits, bo, do, h):
-    """Inlined copy of :func:`_g_stage` (the list kernel)."""
-    so = np.uint64(so)
-    bo = np.uint64(bo)
-    do = np.uint64(do)
-    hh = np.uint64(h)
-    for i in range(hh):
-        a = buf[so + i]
-        buf[do + i] = buf[so + hh + i] + (-a if bits[bo + i] else a)
+_g_stage = njit(cache=True)(_g_stage_py)
+_g_stage_il = njit(cache=True, inline="always")(_g_stage_py)  # for the list kernel
 
 
 @njit(cache=True, inline="always")
@@ -224,8 +188,7 @@ def _pos_sum(buf, o, m):
     return acc
 
 
-@njit(cache=True)
-def _pen(x, v, exact):
+def _pen_py(x, v, exact):
     """Path-metric increment of deciding bit ``v`` against LLR ``x``.
 
     Exact: ``ln(1 + e^-(1-2v)x)``; otherwise its approximation ``|x|`` if the decision disagrees
@@ -237,29 +200,19 @@ def _pen(x, v, exact):
     return -y if y < 0 else 0.0
 
 
-@njit(cache=True, inline="always")
-def _pen_il(x, v, exact):
-    """Inlined copy of :func:`_pen` (the list kernel)."""
-    y = -x if v else x
-    if exact:
-        return max(-y, 0.0) + np.log1p(np.exp(-abs(y)))
-    return -y if y < 0 else 0.0
+_pen = njit(cache=True)(_pen_py)
+_pen_il = njit(cache=True, inline="always")(_pen_py)  # for the list kernel
 
 
-@njit(cache=True)
-def _ctz(p):
+def _ctz_py(p):
     t = 0
     while ((p >> t) & 1) == 0:
         t += 1
     return t
 
 
-@njit(cache=True, inline="always")
-def _ctz_il(p):
-    t = 0
-    while ((p >> t) & 1) == 0:
-        t += 1
-    return t
+_ctz = njit(cache=True)(_ctz_py)
+_ctz_il = njit(cache=True, inline="always")(_ctz_py)  # for the list kernel
 
 
 @njit(cache=True)
