@@ -12,12 +12,7 @@ CRC check of the list and input de-interleaving; best of three timing rounds).
 
 from __future__ import annotations
 
-import os
-
-os.environ["NUMBA_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
+import _common  # noqa: F401  (first: one thread everywhere)
 
 import argparse
 import itertools
@@ -36,18 +31,7 @@ A, E, CRC_LEN = 64, 512, 24
 K = A + CRC_LEN
 
 
-def _sionna():
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-        torch.set_num_interop_threads(1)
-        import sionna.phy as sp
-
-        return sp, torch
-    except Exception as exc:  # pragma: no cover - optional
-        print(f"(Sionna not available: {exc!r})")
-        return None, None
+_sionna = _common.load_sionna
 
 
 def make_blocks(blocks, ebno_db, rng):

@@ -18,12 +18,7 @@ to 2 receive antennas at 30 dB (ours only; known channel and noise variance).
 
 from __future__ import annotations
 
-import os
-
-os.environ["NUMBA_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
+import _common  # noqa: F401  (first: one thread everywhere)
 
 import argparse
 import time
@@ -49,18 +44,7 @@ W4_MCS = mcs_entry(14, "qam64")
 W4_TBS = 1352
 
 
-def _sionna():
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-        torch.set_num_interop_threads(1)
-        import sionna.phy as sp
-
-        return sp, torch
-    except Exception as exc:  # noqa: BLE001  # pragma: no cover - optional
-        print(f"(Sionna not available: {exc!r})")
-        return None, None
+_sionna = _common.load_sionna
 
 
 def _time(fn, min_time=2.0, repeats=3):
