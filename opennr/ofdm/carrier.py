@@ -9,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 
 from opennr._validation import check_int
-from opennr.ofdm.numerology import Numerology, mu_from_subcarrier_spacing
+from opennr.ofdm.numerology import Numerology, SubcarrierSpacingMixin, mu_from_subcarrier_spacing
 
 __all__ = [
     "BandwidthPartConfig",
@@ -24,7 +24,7 @@ _CLAUSE = "TS 38.211 §4.4.2"
 
 
 @dataclass(frozen=True)
-class CarrierConfig:
+class CarrierConfig(SubcarrierSpacingMixin):
     """TS 38.211 §4.4.2, §4.3: one carrier (resource grid) of one numerology.
 
     Parameters
@@ -74,31 +74,6 @@ class CarrierConfig:
         check_int(self.n_cell_id, "n_cell_id", low=0, high=1007, clause="TS 38.211 §7.4.2")
         check_int(self.n_slot, "n_slot", low=0, clause="TS 38.211 §4.3.2")
         check_int(self.n_frame, "n_frame", low=0, clause="TS 38.211 §4.3.1")
-
-    @property
-    def mu(self) -> int:
-        """Subcarrier spacing configuration ``mu`` (Table 4.2-1)."""
-        return mu_from_subcarrier_spacing(self.subcarrier_spacing)
-
-    @property
-    def numerology(self) -> Numerology:
-        """The :class:`~opennr.ofdm.numerology.Numerology` (``mu``, cyclic prefix)."""
-        return Numerology(self.mu, self.cyclic_prefix)
-
-    @property
-    def symbols_per_slot(self) -> int:
-        """``N_symb^slot``: 14 or 12."""
-        return self.numerology.symbols_per_slot
-
-    @property
-    def slots_per_subframe(self) -> int:
-        """``N_slot^{subframe,mu}``."""
-        return self.numerology.slots_per_subframe
-
-    @property
-    def slots_per_frame(self) -> int:
-        """``N_slot^{frame,mu}``."""
-        return self.numerology.slots_per_frame
 
     @property
     def num_subcarriers(self) -> int:
@@ -213,7 +188,7 @@ _MAX_N_START_BWP = 2199 + 274
 
 
 @dataclass(frozen=True)
-class BandwidthPartConfig:
+class BandwidthPartConfig(SubcarrierSpacingMixin):
     """TS 38.211 §4.4.5, TS 38.213 §12: one bandwidth part, a set of contiguous CRBs of a carrier.
 
     Parameters
@@ -288,21 +263,6 @@ class BandwidthPartConfig:
                 f"the carrier grid (CRBs {first}..{last - 1}): need n_start_grid <= n_start_bwp "
                 f"and n_start_bwp + n_size_bwp <= n_start_grid + n_size_grid ({_BWP_CLAUSE})"
             )
-
-    @property
-    def mu(self) -> int:
-        """Subcarrier spacing configuration ``mu`` (Table 4.2-1)."""
-        return mu_from_subcarrier_spacing(self.subcarrier_spacing)
-
-    @property
-    def numerology(self) -> Numerology:
-        """The :class:`~opennr.ofdm.numerology.Numerology` (``mu``, cyclic prefix)."""
-        return Numerology(self.mu, self.cyclic_prefix)
-
-    @property
-    def symbols_per_slot(self) -> int:
-        """``N_symb^slot``: 14 or 12."""
-        return self.numerology.symbols_per_slot
 
     @property
     def num_subcarriers(self) -> int:

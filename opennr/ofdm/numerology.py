@@ -223,3 +223,42 @@ def cyclic_prefix_lengths(mu, cyclic_prefix: str = "normal", *, nfft) -> np.ndar
     mu, cp = _check_mu_cp(mu, cyclic_prefix)
     nfft = check_int(nfft, "nfft", low=1, clause="TS 38.211 §5.3.1")
     return np.array(_cp_lengths_samples(mu, cp, nfft), dtype=np.int64)
+
+
+class FrameStructureMixin:
+    """Frame-structure values (TS 38.211 §4.3) of any object with a ``numerology`` attribute."""
+
+    numerology: Numerology
+
+    @property
+    def symbols_per_slot(self) -> int:
+        """``N_symb^slot``: 14 or 12."""
+        return self.numerology.symbols_per_slot
+
+    @property
+    def slots_per_subframe(self) -> int:
+        """``N_slot^{subframe,mu}``."""
+        return self.numerology.slots_per_subframe
+
+    @property
+    def slots_per_frame(self) -> int:
+        """``N_slot^{frame,mu}``."""
+        return self.numerology.slots_per_frame
+
+
+class SubcarrierSpacingMixin(FrameStructureMixin):
+    """``mu`` and the numerology (TS 38.211 §4.2) of an object with ``subcarrier_spacing`` and
+    ``cyclic_prefix`` fields (carriers, bandwidth parts)."""
+
+    subcarrier_spacing: int
+    cyclic_prefix: str
+
+    @property
+    def mu(self) -> int:
+        """Subcarrier spacing configuration ``mu`` (Table 4.2-1)."""
+        return mu_from_subcarrier_spacing(self.subcarrier_spacing)
+
+    @property
+    def numerology(self) -> Numerology:
+        """The :class:`~opennr.ofdm.numerology.Numerology` (``mu``, cyclic prefix)."""
+        return Numerology(self.mu, self.cyclic_prefix)

@@ -19,7 +19,12 @@ import numpy as np
 
 from opennr._validation import check_int
 from opennr.ofdm.carrier import CarrierConfig
-from opennr.ofdm.numerology import TC_PER_SECOND, Numerology, _cp_lengths_samples
+from opennr.ofdm.numerology import (
+    TC_PER_SECOND,
+    FrameStructureMixin,
+    Numerology,
+    _cp_lengths_samples,
+)
 
 __all__ = ["OfdmInfo", "default_nfft", "ofdm_info", "symbol_phases"]
 
@@ -121,7 +126,7 @@ def _symbol_phases(mu: int, cp: str, f0: Fraction) -> tuple[float, ...]:
 
 
 @dataclass(frozen=True)
-class OfdmInfo:
+class OfdmInfo(FrameStructureMixin):
     """TS 38.211 §5.3.1, §5.4: OFDM dimensions of a carrier at one FFT size / sample rate.
 
     Per-symbol arrays cover the ``N_symb^subframe`` symbols of one subframe (as MATLAB's
@@ -157,21 +162,6 @@ class OfdmInfo:
     carrier_frequency: float
     numerology: Numerology
     num_subcarriers: int
-
-    @property
-    def symbols_per_slot(self) -> int:
-        """``N_symb^slot``."""
-        return self.numerology.symbols_per_slot
-
-    @property
-    def slots_per_subframe(self) -> int:
-        """``N_slot^{subframe,mu}``."""
-        return self.numerology.slots_per_subframe
-
-    @property
-    def slots_per_frame(self) -> int:
-        """``N_slot^{frame,mu}``."""
-        return self.numerology.slots_per_frame
 
     @property
     def samples_per_subframe(self) -> int:
