@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-import opennr.cli as cli
+import opennr.cli.simulate as cli
 from opennr import __version__
 from opennr.cli import app, parse_snr
 from opennr.link.engine import BatchCounts

@@ -1,4 +1,4 @@
-"""OpenNR command line: ``opennr simulate`` (BLER vs Eb/N0 link simulation), ``opennr presets``.
+"""``opennr simulate`` (BLER vs SNR link simulation) and ``opennr presets``.
 
 Examples (shell)::
 
@@ -8,7 +8,6 @@ Examples (shell)::
     opennr simulate --preset bpsk-awgn --snr 0,2,4 --json --no-plot > bler.json
     opennr simulate --preset ldpc-qam-awgn --mcs 20 --mcs-table qam256 --snr 10:0.25:14
 
-The console entry point is :func:`main` (``opennr = "opennr.cli:main"``).
 """
 
 from __future__ import annotations
@@ -32,19 +31,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from opennr import __version__
+from opennr.cli._app import app
 from opennr.link.engine import PointResult, SweepResult, SweepSettings, run_sweep
 from opennr.link.presets import ALGORITHMS, PDSCH_MCS_TABLES, PRESETS, get_preset
 
-__all__ = ["app", "main", "parse_snr"]
+__all__ = ["parse_snr", "presets_command", "simulate_command"]
 
-app = typer.Typer(
-    name="opennr",
-    help="OpenNR: an open, auditable 5G NR physical layer. Link-level simulation tools.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
 Algorithm = Enum("Algorithm", {a.replace("-", "_"): a for a in ALGORITHMS}, type=str)
 McsTable = Enum("McsTable", {t: t for t in PDSCH_MCS_TABLES}, type=str)
@@ -187,27 +179,6 @@ def _table(result: SweepResult, snr_label: str, title: str) -> Table:
             f"{p.elapsed:.1f}",
         )
     return table
-
-
-def _version_callback(value: bool):
-    if value:
-        typer.echo(f"opennr {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            help="Print the version and exit.",
-            callback=_version_callback,
-            is_eager=True,
-        ),
-    ] = False,
-):
-    """OpenNR: an open, auditable 5G NR physical layer. Link-level simulation tools."""
 
 
 @app.command("presets")
@@ -378,12 +349,3 @@ def simulate_command(
             notes.print(f"Plot written to {path}")
     if result.interrupted:
         raise typer.Exit(130)
-
-
-def main() -> None:
-    """Console entry point ``opennr``."""
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,0 +1,1 @@
+"""``opennr scan``: placeholder until its issue lands (nothing registered yet)."""

@@ -1,0 +1,1 @@
+"""``opennr waveform``: placeholder until its issue lands (nothing registered yet)."""
