@@ -1,0 +1,1 @@
+"""Input/output of IQ recordings (SigMF, raw interleaved files)."""
