@@ -1,0 +1,1 @@
+"""``opennr report``: placeholder until its issue lands."""
