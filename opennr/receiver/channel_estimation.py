@@ -31,10 +31,11 @@ from opennr._validation import check_choice
 from opennr.ofdm.carrier import CarrierConfig
 from opennr.physical_channels.config import SharedChannelConfig
 
-__all__ = ["ChannelEstimate", "dmrs_channel_estimate"]
+__all__ = ["ChannelEstimate", "dmrs_channel_estimate", "frequency_correlation", "time_correlation"]
 
 _CLAUSE = "TS 38.211 §6.4.1.1 / §7.4.1.1"
-INTERPOLATIONS = ("linear", "nearest")
+INTERPOLATIONS = ("linear", "nearest", "wiener")
+POWER_DELAY_PROFILES = ("exponential", "uniform")
 
 
 class ChannelEstimate(NamedTuple):
@@ -76,6 +77,118 @@ def _linear_weights(src: np.ndarray, dst: np.ndarray, nearest: bool):
     return lo, hi, w
 
 
+def frequency_correlation(delta_f, delay_spread: float, power_delay_profile: str = "exponential") -> np.ndarray:
+    """Frequency correlation ``r_f(Delta f) = E[H(f + Delta f) H*(f)]`` of a unit-power channel.
+
+    Prior of the Wiener (LMMSE) interpolator of :func:`dmrs_channel_estimate` (TS 38.211
+    §6.4.1.1 / §7.4.1.1 DM-RS; the estimator itself is not specified by 3GPP). With
+    ``H(f) = sum_n h_n exp(-j 2 pi f tau_n)`` and a power delay profile ``P(tau)`` of RMS delay
+    spread ``tau_rms``:
+
+    * ``"exponential"``: ``P(tau) ~ exp(-tau / tau_rms)``, ``r_f = 1 / (1 + j 2 pi Delta f tau_rms)``;
+    * ``"uniform"``: ``P`` flat on ``[0, tau_max]``, ``tau_max = sqrt(12) tau_rms``,
+      ``r_f = exp(-j pi Delta f tau_max) sinc(Delta f tau_max)``.
+
+    ``[...] -> [...]``.
+
+    Parameters
+    ----------
+    delta_f : array_like of float
+        Frequency differences in Hz.
+    delay_spread : float
+        RMS delay spread ``tau_rms`` in seconds (>= 0).
+    power_delay_profile : {"exponential", "uniform"}, default "exponential"
+
+    Returns
+    -------
+    numpy.ndarray of complex128
+
+    Examples
+    --------
+    >>> r = frequency_correlation([0.0, 1e6], 100e-9)
+    >>> bool(r[0] == 1), round(float(abs(r[1])), 4)
+    (True, 0.8467)
+    """
+    check_choice(power_delay_profile, "power_delay_profile", POWER_DELAY_PROFILES, clause=_CLAUSE)
+    tau = _check_nonneg(delay_spread, "delay_spread")
+    df = np.asarray(delta_f, dtype=np.float64)
+    if power_delay_profile == "exponential":
+        return 1.0 / (1.0 + 2j * np.pi * df * tau)
+    tau_max = np.sqrt(12.0) * tau
+    return np.exp(-1j * np.pi * df * tau_max) * np.sinc(df * tau_max)
+
+
+def time_correlation(delta_t, max_doppler: float) -> np.ndarray:
+    """Time correlation ``r_t(Delta t) = J_0(2 pi f_D Delta t)`` of a unit-power channel (Jakes).
+
+    Prior of the Wiener interpolation in time of :func:`dmrs_channel_estimate` (TS 38.211
+    §6.4.1.1 / §7.4.1.1 DM-RS): Clarke/Jakes isotropic scattering with maximum Doppler shift
+    ``f_D``. ``[...] -> [...]``.
+
+    Parameters
+    ----------
+    delta_t : array_like of float
+        Time differences in seconds.
+    max_doppler : float
+        ``f_D`` in Hz (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray of float64
+
+    Examples
+    --------
+    >>> time_correlation([0.0, 1e-3], 100.0).round(4).tolist()
+    [1.0, 0.9037]
+    """
+    from scipy.special import j0
+
+    fd = _check_nonneg(max_doppler, "max_doppler")
+    return j0(2.0 * np.pi * fd * np.asarray(delta_t, dtype=np.float64))
+
+
+def _check_nonneg(value, name: str) -> float:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} ({_CLAUSE})")
+    val = float(value)
+    if not np.isfinite(val) or val < 0:
+        raise ValueError(f"{name} must be finite and >= 0, got {value!r} ({_CLAUSE})")
+    return val
+
+
+def _wiener_frequency(ls, inv_pow, pos_k, k_alloc, noise_var, scs_hz, delay_spread, pdp):
+    """Frequency Wiener filter of the despread estimates of each port onto ``k_alloc``.
+
+    ``ls`` [..., R, P, S, F] -> ([..., R, P, S, K_alloc], relative error variance [P, K_alloc]).
+    The prior's power ``P_h`` of each port is estimated as ``mean|h_LS|^2 - sigma^2 mean c``.
+    """
+    num_p = ls.shape[-3]
+    out = np.empty(ls.shape[:-1] + (k_alloc.size,), dtype=np.complex64)
+    err = np.empty((num_p, k_alloc.size))
+    sigma2 = float(np.mean(noise_var))
+    for p in range(num_p):
+        src = pos_k[p]
+        c = inv_pow[p].mean(axis=0)  # [F], noise gain of each despread estimate
+        lp = ls[..., p, :, :]
+        p_h = float(np.mean(np.abs(lp) ** 2)) - sigma2 * float(c.mean())
+        p_h = max(p_h, 1e-3 * max(float(np.mean(np.abs(lp) ** 2)), 1e-30))
+        r_ff = frequency_correlation(scs_hz * (src[:, None] - src[None, :]), delay_spread, pdp)
+        r_kf = frequency_correlation(scs_hz * (k_alloc[:, None] - src[None, :]), delay_spread, pdp)
+        a = r_ff + np.diag(sigma2 / p_h * c + 1e-9)
+        w = np.linalg.solve(a.T, r_kf.T).T  # W = R_kf A^-1   [K_alloc, F]
+        err[p] = np.clip(1.0 - np.real(np.sum(w * np.conj(r_kf), axis=1)), 0.0, 1.0)
+        out[..., p, :, :] = lp @ w.T.astype(np.complex64)
+    return out, err
+
+
+def _wiener_time(pos_l, l_alloc, t_sym, max_doppler, rel_err):
+    """Time Wiener weights ``[L_alloc, S]`` from the DM-RS occasions ``pos_l`` onto ``l_alloc``."""
+    r_tt = time_correlation(t_sym * (pos_l[:, None] - pos_l[None, :]), max_doppler)
+    r_lt = time_correlation(t_sym * (l_alloc[:, None] - pos_l[None, :]), max_doppler)
+    a = r_tt + np.eye(pos_l.size) * (rel_err + 1e-6)
+    return np.linalg.solve(a.T, r_lt.T).T
+
+
 def _check_rx_grid(rx_grid, carrier: CarrierConfig) -> np.ndarray:
     arr = np.asarray(rx_grid)
     if not (np.issubdtype(arr.dtype, np.complexfloating) or np.issubdtype(arr.dtype, np.floating)):
@@ -99,6 +212,9 @@ def dmrs_channel_estimate(
     interpolation: str = "linear",
     cdm_despreading: bool = True,
     time_averaging: bool = False,
+    delay_spread: float = 300e-9,
+    max_doppler: float = 0.0,
+    power_delay_profile: str = "exponential",
 ) -> ChannelEstimate:
     """TS 38.211 §6.4.1.1 / §7.4.1.1: DM-RS channel and noise estimate of a PUSCH or PDSCH slot.
 
@@ -112,14 +228,26 @@ def dmrs_channel_estimate(
     config : SharedChannelConfig
         The PUSCH/PDSCH configuration the slot was sent with (DM-RS, ports, allocation).
     carrier : opennr.ofdm.CarrierConfig
-    interpolation : {"linear", "nearest"}, default "linear"
-        Frequency interpolation between the (despread) DM-RS estimates.
+    interpolation : {"linear", "nearest", "wiener"}, default "linear"
+        Interpolation of the (despread) DM-RS estimates: linear (or nearest) in frequency then
+        linear in time, or ``"wiener"``: a linear MMSE (Wiener) filter in frequency and then in
+        time with the prior of ``delay_spread``, ``power_delay_profile`` and ``max_doppler``
+        (see Notes).
     cdm_despreading : bool, default True
         Average over the 2 (single-symbol) or 4 (double-symbol) REs of each CDM cover before
         interpolating. Without it, ports sharing a CDM group are not separated.
     time_averaging : bool, default False
         Use the mean of all DM-RS occasions on every symbol instead of linear interpolation in time
         (lower noise for a channel that does not change over the slot).
+    delay_spread : float, default 300e-9
+        ``"wiener"`` only: RMS delay spread ``tau_rms`` of the prior in seconds (see
+        :func:`frequency_correlation`). Assuming more than the true spread costs little; less
+        costs a floor from the frequency selectivity that is filtered away.
+    max_doppler : float, default 0.0
+        ``"wiener"`` only: maximum Doppler shift ``f_D`` of the prior in Hz (Jakes,
+        :func:`time_correlation`); with 0 the DM-RS occasions are averaged.
+    power_delay_profile : {"exponential", "uniform"}, default "exponential"
+        ``"wiener"`` only: shape of the prior's power delay profile.
 
     Returns
     -------
@@ -150,6 +278,17 @@ def dmrs_channel_estimate(
     (type 2, one PRB) the first difference ``h_1 - h_0`` is used (``E = sigma^2 (c_0 + c_1)``).
     Frequency selectivity within three neighbouring estimates (curvature) biases it upwards.
 
+    Wiener interpolation (``interpolation="wiener"``): for each port, with the despread
+    estimates ``h_u`` at subcarriers ``s_u`` (noise gains ``c_u`` as above, averaged over the
+    occasions), the estimate at subcarrier ``k`` is ``sum_u W_ku h_u``, ``W = R_kf (R_ff +
+    (sigma^2 / P_h) diag(c))^-1``, ``R_ff[u, v] = r_f((s_u - s_v) Delta f)``, ``R_kf[k, u] =
+    r_f((k - s_u) Delta f)``, ``sigma^2`` the noise-variance estimate (mean over the batch) and
+    ``P_h = mean|h_u|^2 - sigma^2 mean c_u`` the channel power of the port. In time the
+    frequency-filtered occasions are combined the same way with ``R_t[i, j] = r_t((l_i - l_j) T)``
+    (``T = 1 ms / (2^mu N_symb^slot)``, CP included on average) and the mean relative error
+    ``1 - W_k r_k^H`` of the frequency stage as the noise term. The filters are computed per
+    call (an ``F x F`` solve per port, ``F`` = despread estimates per DM-RS symbol).
+
     CDM separation is exact only when a port's channel is constant over the 2 (4) REs of a cover;
     with a channel that changes by ``d`` between the two REs, the other port of the pair leaks in
     with amplitude ``d/2``. Ports of other UEs (MU-MIMO) in the same CDM group are not modelled.
@@ -178,6 +317,10 @@ def dmrs_channel_estimate(
     for name, val in (("cdm_despreading", cdm_despreading), ("time_averaging", time_averaging)):
         if not isinstance(val, bool | np.bool_):
             raise TypeError(f"{name} must be a bool, got {val!r}")
+    if interpolation == "wiener":
+        check_choice(power_delay_profile, "power_delay_profile", POWER_DELAY_PROFILES, clause=_CLAUSE)
+        _check_nonneg(delay_spread, "delay_spread")
+        _check_nonneg(max_doppler, "max_doppler")
     y = _check_rx_grid(rx_grid, carrier)
 
     from opennr.signals.dmrs import dmrs_indices, dmrs_symbols
@@ -230,14 +373,25 @@ def dmrs_channel_estimate(
     k_alloc = (12 * (rb0 + prbs)[:, None] + np.arange(12)[None, :]).ravel()
     l_alloc = np.asarray(config.symbols, dtype=np.int64)
     nearest = interpolation == "nearest"
-    h_f = np.empty(batch + (num_r, num_p, n_s, k_alloc.size), dtype=np.complex64)
-    for p in range(num_p):
-        lo, hi, w = _linear_weights(pos_k[p], k_alloc.astype(np.float64), nearest)
-        w = w.astype(np.float32)
-        lp = ls[..., p, :, :]
-        h_f[..., p, :, :] = lp[..., lo] * (1.0 - w) + lp[..., hi] * w
+    wiener = interpolation == "wiener"
+    if wiener:
+        h_f, rel_err = _wiener_frequency(ls, inv_pow, pos_k, k_alloc.astype(np.float64), noise_var,
+                                         1e3 * carrier.subcarrier_spacing, float(delay_spread),
+                                         power_delay_profile)
+    else:
+        h_f = np.empty(batch + (num_r, num_p, n_s, k_alloc.size), dtype=np.complex64)
+        for p in range(num_p):
+            lo, hi, w = _linear_weights(pos_k[p], k_alloc.astype(np.float64), nearest)
+            w = w.astype(np.float32)
+            lp = ls[..., p, :, :]
+            h_f[..., p, :, :] = lp[..., lo] * (1.0 - w) + lp[..., hi] * w
     if time_averaging:
         h_t = np.broadcast_to(h_f.mean(axis=-2)[..., None], h_f.shape[:-2] + (k_alloc.size, l_alloc.size))
+    elif wiener:
+        t_sym = 1e-3 / (2**carrier.mu * carrier.symbols_per_slot)
+        wt = _wiener_time(pos_l, l_alloc.astype(np.float64), t_sym, float(max_doppler),
+                          float(rel_err.mean())).astype(np.complex64)  # [L_alloc, S]
+        h_t = np.einsum("ls,...sk->...kl", wt, h_f)
     else:
         lo, hi, w = _linear_weights(pos_l, l_alloc.astype(np.float64), False)
         w = w.astype(np.float32)
