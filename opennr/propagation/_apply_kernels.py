@@ -1,0 +1,108 @@
+"""Numba kernels of :mod:`opennr.propagation.apply` (time-varying FIR filtering).
+
+Arrays and scalars only; every kernel writes into an output it is given. The plain NumPy twin
+used in the tests is :func:`time_channel_numpy`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["time_channel_kernel", "time_channel_numpy"]
+
+
+@njit(cache=True)
+def time_channel_kernel(xr, xi, hr, hi, seg_start, seg_stop, weights, tap0, pad, yr, yi):
+    """Time-varying FIR ``y[b, r, n] = sum_t sum_j h_j(n)[b, r, t] x[b, t, n - tap0 - j]``.
+
+    ``h_j(n) = (1 - w_n) h[..., i, j] + w_n h[..., i + 1, j]`` for the samples ``n`` of segment
+    ``i`` (``seg_start[i] <= n < seg_stop[i]``), ``w_n = weights[n]``.
+
+    Parameters
+    ----------
+    xr, xi : float32 [Bx, n_tx, pad + S + tail]
+        Real and imaginary planes of the zero-padded input; sample ``n`` of the output reads
+        ``x[pad + n - tap0 - j]``. ``Bx`` is 1 (broadcast) or ``B``.
+    hr, hi : float32 [B, n_rx, n_tx, T, M]
+        Combined FIR taps at the ``T`` gain times (``T >= 2``).
+    seg_start, seg_stop : int64 [T - 1]
+    weights : float32 [S]
+    tap0 : int
+        Delay in samples of tap ``j = 0`` (may be negative: non-causal taps of the sinc).
+    pad : int
+    yr, yi : float32 [B, n_rx, S], zeroed
+    """
+    n_b, n_rx, n_tx, n_t, n_m = hr.shape
+    bx_one = xr.shape[0] == 1
+    for b in range(n_b):
+        bx = 0 if bx_one else b
+        for r in range(n_rx):
+            yrow_r = yr[b, r]
+            yrow_i = yi[b, r]
+            for i in range(n_t - 1):
+                a = seg_start[i]
+                e = seg_stop[i]
+                if e <= a:
+                    continue
+                for t in range(n_tx):
+                    xrow_r = xr[bx, t]
+                    xrow_i = xi[bx, t]
+                    for j in range(n_m):
+                        h0r = hr[b, r, t, i, j]
+                        h0i = hi[b, r, t, i, j]
+                        dr = hr[b, r, t, i + 1, j] - h0r
+                        di = hi[b, r, t, i + 1, j] - h0i
+                        if h0r == 0.0 and h0i == 0.0 and dr == 0.0 and di == 0.0:
+                            continue
+                        off = pad - tap0 - j
+                        for n in range(a, e):
+                            w = weights[n]
+                            cr = h0r + w * dr
+                            ci = h0i + w * di
+                            vr = xrow_r[n + off]
+                            vi = xrow_i[n + off]
+                            yrow_r[n] += cr * vr - ci * vi
+                            yrow_i[n] += cr * vi + ci * vr
+
+
+def time_channel_numpy(x, gains, gain_times, delays, sample_rate, start_time, half_length,
+                       beta, history=None):
+    """Plain NumPy twin of :func:`apply_time_channel` (one output sample at a time, per path).
+
+    ``y[b, r, n] = sum_t sum_p g_p(t_n) sum_m f(m - d_p) x[b, t, n - m]`` with ``g_p`` linearly
+    interpolated (held constant outside ``gain_times``), ``d_p = tau_p f_s`` and ``f`` the
+    Kaiser-windowed sinc of half-length ``half_length``. Slow; for tests.
+    """
+    x = np.asarray(x, dtype=np.complex128)
+    g = np.asarray(gains, dtype=np.complex128)
+    n_b, n_rx, n_tx, n_p, _ = g.shape
+    s = x.shape[-1]
+    if history is None:
+        hist = np.zeros(x.shape[:-1] + (0,), dtype=np.complex128)
+    else:
+        hist = np.asarray(history, dtype=np.complex128)
+    full = np.concatenate([hist, x], axis=-1)
+    n_hist = hist.shape[-1]
+    times = start_time + np.arange(s) / sample_rate
+    y = np.zeros((n_b, n_rx, s), dtype=np.complex128)
+    for p in range(n_p):
+        d = delays[p] * sample_rate
+        m = np.arange(int(np.floor(d)) - half_length + 1, int(np.floor(d)) + half_length + 1)
+        u = m - d
+        taps = np.sinc(u) * np.i0(beta * np.sqrt(np.clip(1 - (u / half_length) ** 2, 0, None)))
+        taps /= np.i0(beta)
+        for b in range(n_b):
+            bx = 0 if full.shape[0] == 1 else b
+            for t in range(n_tx):
+                src = full[bx, t]
+                filt = np.zeros(s, dtype=np.complex128)
+                for mm, c in zip(m, taps):
+                    idx = np.arange(s) - mm + n_hist
+                    ok = (idx >= 0) & (idx < src.size)
+                    filt[ok] += c * src[idx[ok]]
+                for r in range(n_rx):
+                    gp = (np.interp(times, gain_times, g[b, r, t, p].real)
+                          + 1j * np.interp(times, gain_times, g[b, r, t, p].imag))
+                    y[b, r] += gp * filt
+    return y.astype(np.complex64)
