@@ -218,7 +218,7 @@ def _excluded_res(config, carrier) -> np.ndarray | None:
     parts = []
     k_total = carrier.num_subcarriers
     ptrs = getattr(config, "ptrs", None)
-    if ptrs is not None:
+    if ptrs is not None and not _tp_with_ptrs(config):  # transform precoding: PT-RS are pre-DFT
         _ptrs = _ptrs_module()
         k, sym = _ptrs.ptrs_indices(config, carrier)
         parts.append(np.asarray(k, np.int64).reshape(-1) + k_total * np.asarray(sym, np.int64).reshape(-1))
@@ -235,6 +235,44 @@ def _excluded_res(config, carrier) -> np.ndarray | None:
     if not parts:
         return None
     return np.unique(np.concatenate(parts))
+
+
+def _tp_with_ptrs(config) -> bool:
+    return (config.direction == "uplink" and bool(getattr(config, "transform_precoding", False))
+            and getattr(config, "ptrs", None) is not None)
+
+
+def _tp_ptrs_layout(config, carrier):
+    """The pre-DFT PT-RS layout (TS 38.211 §6.4.1.2.2.2) of a transform-precoded PUSCH, or None."""
+    if not _tp_with_ptrs(config):
+        return None
+    return _ptrs_module().transform_precoded_ptrs(config, carrier)
+
+
+def _num_data_symbols(config, carrier, n_re: int) -> int:
+    """Modulation symbols per layer: the data REs, less the pre-DFT PT-RS samples (§6.4.1.2.2.2)."""
+    lay = _tp_ptrs_layout(config, carrier)
+    if lay is None:
+        return n_re
+    return n_re - lay.ptrs_rows.size * lay.positions.size
+
+
+def _insert_tp_ptrs(layers, lay):
+    """[..., 1, N_data] -> [..., 1, N_sym M_sc]: data around the PT-RS samples of each PT-RS symbol."""
+    n_sym, m_sc = lay.data_symbols.size, lay.m_sc
+    is_pt = np.zeros((n_sym, m_sc), dtype=bool)
+    is_pt[np.ix_(lay.ptrs_rows, lay.positions)] = True
+    out = np.empty(layers.shape[:-1] + (n_sym * m_sc,), dtype=np.complex64)
+    flat = is_pt.ravel()
+    if layers.shape[-1] != int((~flat).sum()):
+        raise ValueError(
+            f"the layer holds {layers.shape[-1]} symbols; with transform-precoded PT-RS it must hold "
+            f"{int((~flat).sum())} (TS 38.211 §6.4.1.2.2.2)"
+        )
+    out[..., ~flat] = layers
+    out[..., flat] = np.broadcast_to(np.tile(lay.values, lay.ptrs_rows.size),
+                                     layers.shape[:-1] + (int(flat.sum()),))
+    return out
 
 
 def _check(config, carrier) -> str:
@@ -396,6 +434,11 @@ def shared_channel_symbols(codewords, config, carrier=None) -> np.ndarray:
                 "M_RB (TS 38.211 §6.3.1.4)"
             )
         m_rb = len(config.prb_set) if carrier is None else config.prb_indices(carrier).size
+        if _tp_with_ptrs(config):
+            if carrier is None:
+                raise ValueError("transform-precoded PT-RS need the carrier (slot number, N_ID^cell) "
+                                 "(TS 38.211 §6.4.1.2.2.2)")
+            layers = _insert_tp_ptrs(layers, _tp_ptrs_layout(config, carrier))
         layers = transform_precode(layers, m_rb)
     return layers.astype(np.complex64, copy=False)
 
@@ -437,7 +480,7 @@ def _reference_signals(config, carrier, grid) -> None:
     k, sl = _dmrs.dmrs_indices(config, carrier)
     for j in range(config.num_layers):
         grid[..., j, k[j], sl[j]] = sym[j]
-    if config.ptrs is not None:
+    if config.ptrs is not None and not _tp_with_ptrs(config):  # pre-DFT PT-RS are in the layer
         _ptrs = _ptrs_module()
         psym = np.asarray(_ptrs.ptrs_symbols(config, carrier))
         pk, pl = _ptrs.ptrs_indices(config, carrier)
@@ -453,12 +496,8 @@ def transmit(bits, config, carrier, *, target_code_rate=None, rv=0, tbs_lbrm=Non
     _check(config, carrier)
     mask = _data_mask(config, carrier)
     idx = _mask_indices(mask)
-    if config.direction == "uplink" and config.transform_precoding and config.ptrs is not None:
-        raise NotImplementedError(
-            "PUSCH PT-RS with transform precoding (TS 38.211 §6.4.1.2.2, inserted before the DFT) "
-            "is not implemented"
-        )
-    cws = _codewords_from_bits(bits, config, idx.size, target_code_rate, rv, tbs_lbrm)
+    cws = _codewords_from_bits(bits, config, _num_data_symbols(config, carrier, idx.size),
+                               target_code_rate, rv, tbs_lbrm)
     layers = shared_channel_symbols(tuple(cws), config, carrier)  # [..., v, N_RE]
     k_total, l_total = carrier.num_subcarriers, carrier.symbols_per_slot
     batch = layers.shape[:-2]

@@ -159,6 +159,7 @@ def shared_channel_receive(
     algorithm: str = "layered-spa",
     max_iterations: int = 20,
     early_termination: bool = True,
+    phase_tracking: bool = False,
 ) -> SharedChannelReceiveResult:
     """TS 38.211 §6.3.1 / §7.3.1 (inverse): PUSCH/PDSCH resource grid to transport block(s).
 
@@ -197,6 +198,11 @@ def shared_channel_receive(
     demapping_method : {"max-log", "exact"}, default "max-log"
     algorithm, max_iterations, early_termination
         LDPC decoder settings, see :func:`opennr.coding.sch.sch_decode`.
+    phase_tracking : bool, default False
+        Estimate the common phase error of each OFDM symbol from the PT-RS (``config.ptrs``
+        required) and rotate it out before equalisation
+        (:func:`opennr.receiver.phase_tracking.common_phase_error`; with transform precoding on
+        the deprecoded samples, :func:`~opennr.receiver.phase_tracking.transform_precoded_common_phase_error`).
 
     Returns
     -------
@@ -206,8 +212,9 @@ def shared_channel_receive(
     -----
     Equalisation is :func:`opennr.receiver.lmmse_equalize`, a per-RE unbiased linear MMSE over
     the ``v`` layers (post-equalisation noise variance ``(1 - g) / g``). With transform precoding the equalised symbols of each OFDM symbol
-    are IDFT-ed and their noise variance is averaged over the symbol. PT-RS REs are skipped (no
-    phase tracking: with perfect CSI there is no phase error to track).
+    are IDFT-ed and their noise variance is averaged over the symbol. PT-RS REs are skipped; with
+    ``phase_tracking=True`` they give the common phase error of each symbol (TS 38.211 §7.4.1.2 /
+    §6.4.1.2), relative to the phase of ``channel`` on that symbol.
 
     Examples
     --------
@@ -278,6 +285,16 @@ def shared_channel_receive(
     idx = shared_channel_indices(config, carrier)  # flat k + K l, mapping order
     k_idx, l_idx = idx % k_total, idx // k_total
     h = _effective_channel(channel, rx, config, num_ports, w, channel_includes_precoding)
+    if not isinstance(phase_tracking, bool | np.bool_):
+        raise TypeError(f"phase_tracking must be a bool, got {phase_tracking!r}")
+    tp = uplink and bool(config.transform_precoding)
+    if phase_tracking and config.ptrs is None:
+        raise ValueError("phase_tracking=True needs PT-RS: config.ptrs is None (TS 38.211 §7.4.1.2 / "
+                         "§6.4.1.2)")
+    if phase_tracking and not tp:
+        from opennr.receiver.phase_tracking import common_phase_error, correct_common_phase_error
+
+        rx = correct_common_phase_error(rx, common_phase_error(rx, h, config, carrier))
     y = rx[..., k_idx, l_idx]  # [..., R, N_RE]
     h_re = h[..., k_idx, l_idx]  # [..., R, v, N_RE]
     batch = np.broadcast_shapes(batch, h_re.shape[:-3])
@@ -299,6 +316,21 @@ def shared_channel_receive(
         x_hat = transform_deprecode(x_hat, m_rb).astype(np.complex64)
         per_symbol = nv_eff.reshape(*nv_eff.shape[:-1], -1, m_sc).mean(axis=-1, keepdims=True)
         nv_eff = np.broadcast_to(per_symbol, (*per_symbol.shape[:-1], m_sc)).reshape(x_hat.shape)
+        if config.ptrs is not None:  # pre-DFT PT-RS samples (TS 38.211 §6.4.1.2.2.2)
+            from opennr.signals.ptrs import transform_precoded_ptrs
+
+            lay = transform_precoded_ptrs(config, carrier)
+            blocks = x_hat.reshape(*x_hat.shape[:-1], -1, m_sc)  # [..., 1, N_sym, M_sc]
+            if phase_tracking:
+                from opennr.receiver.phase_tracking import transform_precoded_common_phase_error
+
+                theta = transform_precoded_common_phase_error(blocks, 1.0, config, carrier)
+                blocks = blocks * np.exp(-1j * theta)[..., None].astype(np.complex64)
+            keep = np.ones(blocks.shape[-2:], dtype=bool)
+            keep[np.ix_(lay.ptrs_rows, lay.positions)] = False
+            keep = keep.ravel()
+            x_hat = blocks.reshape(x_hat.shape)[..., keep]
+            nv_eff = nv_eff[..., keep]
     nv_eff = np.maximum(nv_eff, _MIN_NOISE_VAR).astype(np.float32)
 
     sym_cw = layer_demap(x_hat)
