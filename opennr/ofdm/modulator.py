@@ -29,10 +29,24 @@ import numpy as np
 import scipy.fft
 
 from opennr._validation import check_choice, check_int
+from opennr.ofdm._fft import (
+    FFT_BACKENDS,
+    available_fft_backends,
+    c2c,
+    resolve_fft_backend,
+    run_views,
+)
 from opennr.ofdm.carrier import CarrierConfig
 from opennr.ofdm.ofdm_info import OfdmInfo, ofdm_info
 
-__all__ = ["NORMALIZATIONS", "ofdm_demodulate", "ofdm_modulate", "raised_cosine_taper"]
+__all__ = [
+    "FFT_BACKENDS",
+    "NORMALIZATIONS",
+    "available_fft_backends",
+    "ofdm_demodulate",
+    "ofdm_modulate",
+    "raised_cosine_taper",
+]
 
 #: Accepted ``normalization`` values (NumPy's ``norm`` names).
 NORMALIZATIONS = ("backward", "ortho")
@@ -54,6 +68,19 @@ def raised_cosine_taper(windowing: int) -> np.ndarray:
     return 0.5 * (1.0 - np.sin(np.pi * (w + 1 - 2 * i) / (2 * w))) if w else np.zeros(0)
 
 
+def _runs(cp: np.ndarray) -> tuple[tuple[int, int, int], ...]:
+    """Maximal runs ``(first, count, N_CP)`` of consecutive symbols with equal CP length: the
+    symbols of a run are equally spaced, so one strided view covers them all."""
+    runs, i = [], 0
+    while i < cp.size:
+        j = i + 1
+        while j < cp.size and cp[j] == cp[i]:
+            j += 1
+        runs.append((i, j - i, int(cp[i])))
+        i = j
+    return tuple(runs)
+
+
 @lru_cache(maxsize=256)
 def _mod_plan(info_key, first: int, num_symbols: int, k0: int):
     nfft, k, cp_sub, phases_sub, w = info_key
@@ -72,7 +99,7 @@ def _mod_plan(info_key, first: int, num_symbols: int, k0: int):
         arr.setflags(write=False)
     if factor is not None:
         factor.setflags(write=False)
-    return starts, cp, total, factor, start_bin, rise, win_idx
+    return starts, cp, total, factor, start_bin, rise, win_idx, _runs(cp)
 
 
 @lru_cache(maxsize=256)
@@ -96,7 +123,7 @@ def _demod_plan(info_key, first: int, num_symbols: int, k0: int, cp_fraction: fl
     corr_t = np.ascontiguousarray(corr.T).astype(np.complex64)  # [K, L]
     for arr in (win_starts, corr_t):
         arr.setflags(write=False)
-    return win_starts, start_bin, corr_t
+    return win_starts, start_bin, corr_t, _runs(cp)
 
 
 def _info_key(info: OfdmInfo):
@@ -129,6 +156,7 @@ def ofdm_modulate(
     windowing: int | None = None,
     normalization: str = "backward",
     k0: int = 0,
+    fft_backend: str = "auto",
 ) -> np.ndarray:
     """TS 38.211 §5.3.1, §5.4: OFDM-modulate a resource grid, ``[..., K, L] -> [..., samples]``.
 
@@ -149,6 +177,9 @@ def ofdm_modulate(
     k0 : int, default 0
         ``k_0^mu`` of §5.3.1 (:func:`~opennr.ofdm.carrier.k0`): shifts the grid by ``k0``
         subcarriers.
+    fft_backend : {"auto", "scipy", "ducc0"}, default "auto"
+        FFT engine (:func:`available_fft_backends`): ``"auto"`` takes ``ducc0`` when installed
+        (about twice as fast), else ``scipy.fft``; results agree to float32 rounding.
 
     Returns
     -------
@@ -174,9 +205,19 @@ def ofdm_modulate(
             f"grid must have shape [..., K, L] with K = 12 * n_size_grid = {k} subcarriers and "
             f"L >= 1 OFDM symbols, got shape {arr.shape} (TS 38.211 §4.4.2, §5.3.1)"
         )
+    backend = resolve_fft_backend(fft_backend)
+    if backend == "scipy":
+        return _modulate_scipy(arr, info, carrier, k0, normalization)
+    return _modulate_in_place(arr, info, carrier, k0, normalization, backend)
+
+
+def _modulate_scipy(arr, info, carrier, k0, normalization):
+    """scipy.fft path: grid laid out [..., N_fft, L] (contiguous row copies); pocketfft's
+    multi-line transform of the [..., L, N_fft] transpose returns [..., L, N_fft] C-contiguous."""
+    k = info.num_subcarriers
     num_symbols = arr.shape[-1]
     nfft = info.nfft
-    starts, cp, total, factor, start_bin, rise, win_idx = _mod_plan(
+    starts, cp, total, factor, start_bin, rise, win_idx, _ = _mod_plan(
         _info_key(info), carrier.first_symbol_in_subframe, num_symbols, k0)
     batch = arr.shape[:-2]
     # Frequency-domain input laid out [..., N_fft, L] (subcarrier rows copied contiguously); the
@@ -215,6 +256,49 @@ def ofdm_modulate(
     return out
 
 
+def _modulate_in_place(arr, info, carrier, k0, normalization, backend):
+    """In-place FFT path (ducc0): the waveform's useful parts are the FFT buffers."""
+    k = info.num_subcarriers
+    num_symbols = arr.shape[-1]
+    nfft = info.nfft
+    starts, cp, total, factor, start_bin, rise, win_idx, runs = _mod_plan(
+        _info_key(info), carrier.first_symbol_in_subframe, num_symbols, k0)
+    batch = arr.shape[:-2]
+    g = np.asarray(arr.reshape((-1, k, num_symbols)), dtype=np.complex64)  # [B, K, L]
+    out = np.empty((g.shape[0], total), dtype=np.complex64)
+    n1 = min(k, nfft - start_bin)
+    blocks = [(slice(start_bin, start_bin + n1), slice(0, n1))]  # (FFT bins, subcarriers)
+    if n1 < k:
+        blocks.append((slice(0, k - n1), slice(n1, k)))
+    end = start_bin + k  # the unused bins: one cyclic block [start_bin + K, start_bin) mod N_fft
+    zeros = ([slice(end, nfft), slice(0, start_bin)] if end <= nfft
+             else [slice(end - nfft, start_bin)])
+    for i0, n, c in runs:
+        # The useful parts of the run's symbols, a strided [B, n, N_fft] view of the waveform, are
+        # the FFT buffer: the grid goes in (subcarrier k at bin start_bin + k mod N_fft, the
+        # other bins zero, times the §5.4 factor), the IFFT runs in place, then each prefix
+        # copies its symbol's tail.
+        u = run_views(out, int(starts[i0]) + c, n, nfft + c, nfft)
+        gl = g[:, :, i0:i0 + n].transpose(0, 2, 1)  # [B, n, K]
+        for bins, sub in blocks:
+            if factor is None:
+                u[..., bins] = gl[..., sub]
+            else:
+                np.multiply(gl[..., sub], factor[i0:i0 + n, None], out=u[..., bins])
+        for bins in zeros:
+            u[..., bins] = 0
+        c2c(u, u, forward=False, norm=normalization, backend=backend)
+        run_views(out, int(starts[i0]), n, nfft + c, c)[...] = run_views(
+            out, int(starts[i0]) + nfft, n, nfft + c, c)
+    w = info.windowing
+    if w:
+        useful = (starts + cp)[:, None] + np.arange(w)[None, :]
+        suffix = out[:, useful] * rise[::-1]  # cyclic suffix = start of the useful part
+        out[:, win_idx] *= rise
+        out[:, np.roll(win_idx, -1, axis=0)] += suffix
+    return out.reshape(batch + (total,))
+
+
 def ofdm_demodulate(
     waveform,
     carrier: CarrierConfig,
@@ -225,6 +309,7 @@ def ofdm_demodulate(
     cp_fraction: float = 0.55,
     normalization: str = "backward",
     k0: int = 0,
+    fft_backend: str = "auto",
 ) -> np.ndarray:
     """TS 38.211 §5.3.1, §5.4: OFDM-demodulate a waveform, ``[..., samples] -> [..., K, L]``.
 
@@ -237,7 +322,7 @@ def ofdm_demodulate(
     ----------
     waveform : array_like, complex, shape [..., T]
     carrier : CarrierConfig
-    nfft, sample_rate, carrier_frequency, normalization, k0 :
+    nfft, sample_rate, carrier_frequency, normalization, k0, fft_backend :
         As in :func:`ofdm_modulate` (``normalization`` must match the modulator's).
     cp_fraction : float, default 0.55
         FFT window position in the cyclic prefix, 0 (start of the prefix) .. 1 (no prefix
@@ -280,15 +365,38 @@ def ofdm_demodulate(
             f"waveform has {n_samples} samples, fewer than one OFDM symbol "
             f"({int(lengths[0])} samples) ({_CLAUSE})"
         )
-    win_starts, start_bin, corr_t = _demod_plan(_info_key(info), first, num_symbols, k0,
-                                                float(cp_fraction))
+    backend = resolve_fft_backend(fft_backend)
+    win_starts, start_bin, corr_t, runs = _demod_plan(_info_key(info), first, num_symbols, k0,
+                                                      float(cp_fraction))
+    if backend == "scipy":
+        return _demodulate_scipy(arr, info, num_symbols, win_starts, start_bin, corr_t,
+                                 normalization)
+    nfft = info.nfft
+    x = np.ascontiguousarray(arr.reshape((-1, n_samples)), dtype=np.complex64)  # [B, T]
+    # FFT windows are strided [B, n, N_fft] views of the waveform (no copy); spectra [B, L, N_fft]
+    spec = np.empty((x.shape[0], num_symbols, nfft), dtype=np.complex64)
+    for i0, n, c in runs:
+        c2c(run_views(x, int(win_starts[i0]), n, nfft + c, nfft), spec[:, i0:i0 + n],
+            forward=True, norm=normalization, backend=backend)
+    k = info.num_subcarriers
+    out = np.empty((x.shape[0], k, num_symbols), dtype=np.complex64)
+    n1 = min(k, nfft - start_bin)
+    np.multiply(spec[:, :, start_bin:start_bin + n1].transpose(0, 2, 1), corr_t[:n1],
+                out=out[:, :n1, :])
+    if n1 < k:
+        np.multiply(spec[:, :, :k - n1].transpose(0, 2, 1), corr_t[n1:], out=out[:, n1:, :])
+    return out.reshape(arr.shape[:-1] + (k, num_symbols))
+
+
+def _demodulate_scipy(arr, info, num_symbols, win_starts, start_bin, corr_t, normalization):
+    """scipy.fft path: windows copied to [..., L, N_fft]; pocketfft transforms the
+    [..., N_fft, L] transpose along axis -2 and returns [..., N_fft, L] C-contiguous, so the K
+    used bins are contiguous row blocks of the [..., K, L] result."""
     nfft = info.nfft
     windows = np.empty(arr.shape[:-1] + (num_symbols, nfft), dtype=np.complex64)
     for i in range(num_symbols):  # FFT windows: one contiguous copy per symbol
         s0 = int(win_starts[i])
         windows[..., i, :] = arr[..., s0:s0 + nfft]
-    # FFT along axis -2 of the [..., N_fft, L] transpose: the output comes back [..., N_fft, L]
-    # C-contiguous, so the K used bins are contiguous row blocks of the [..., K, L] result.
     spec = scipy.fft.fft(np.swapaxes(windows, -1, -2), axis=-2, norm=normalization,
                          workers=1)  # not overwrite_x: an in-place result keeps the input layout
     k = info.num_subcarriers
