@@ -7,7 +7,8 @@ retransmissions) and combines each reception with the soft buffer of the earlier
 dataclass passed in and returned: nothing is mutated in place, there is no hidden counter.
 
 Catalogue: :data:`RV_SEQUENCE`, :class:`HarqState`, :func:`harq_start`, :func:`harq_next_rv`,
-:func:`harq_update`, :func:`run_harq`, :class:`HarqRunResult`.
+:func:`harq_update`, :func:`run_harq`, :class:`HarqRunResult`, and :func:`harq_receive` (one PDSCH/PUSCH
+reception through :func:`opennr.receiver.shared_channel_receive` with the state's rv and buffer).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "HarqRunResult",
     "HarqState",
     "harq_next_rv",
+    "harq_receive",
     "harq_start",
     "harq_update",
     "run_harq",
@@ -279,3 +281,52 @@ def run_harq(
             break
     return HarqRunResult(rvs=tuple(rvs), crc_ok=tuple(crc_ok), acked=bool(crc_ok[-1]),
                          num_transmissions=len(rvs), last_result=result)
+
+
+def harq_receive(state: HarqState, rx_grid, config, carrier, **receive_kwargs):
+    """TS 38.214 §5.1.2.1 / §6.1.2.1 and TS 38.212 §5.4.2: one PDSCH/PUSCH reception of a HARQ process.
+
+    Decodes ``rx_grid`` with :func:`opennr.receiver.shared_channel_receive`, using the rv_id
+    :func:`harq_next_rv` gives for ``state`` and its soft buffer, and returns the result with the
+    updated state (:func:`harq_update`). ``[..., R, K, L] -> (SharedChannelReceiveResult, HarqState)``.
+
+    Parameters
+    ----------
+    state : HarqState
+        The process before this reception (not modified).
+    rx_grid : array_like of complex, shape [..., R, K, L]
+        The received slot, sent with ``rv = harq_next_rv(state)``.
+    config : SharedChannelConfig
+    carrier : opennr.ofdm.CarrierConfig
+    **receive_kwargs
+        The other arguments of :func:`~opennr.receiver.shared_channel_receive` (``tbs``,
+        ``target_code_rate``, ``noise_var``, ``channel``, ...); ``rv`` and ``soft_buffer`` come
+        from ``state`` and must not be given.
+
+    Returns
+    -------
+    result : SharedChannelReceiveResult
+    new_state : HarqState
+
+    Examples
+    --------
+    >>> from opennr.ofdm import CarrierConfig
+    >>> from opennr.physical_channels import SharedChannelConfig, pusch_transmit
+    >>> carrier, cfg = CarrierConfig(n_size_grid=4), SharedChannelConfig(direction="uplink")
+    >>> tb = np.random.default_rng(0).integers(0, 2, 400, dtype=np.uint8)
+    >>> state = harq_start()
+    >>> grid = pusch_transmit(tb, cfg, carrier, target_code_rate=0.5, rv=harq_next_rv(state))
+    >>> res, state = harq_receive(state, grid, cfg, carrier, tbs=400, target_code_rate=0.5,
+    ...                           noise_var=1e-3)
+    >>> bool(res.tb_crc_ok), state.acked, state.transmission_index
+    (True, True, 0)
+    """
+    from opennr.receiver.shared_channel_receiver import shared_channel_receive
+
+    state = _check_state(state)
+    for key in ("rv", "soft_buffer"):
+        if key in receive_kwargs:
+            raise TypeError(f"harq_receive takes {key!r} from the HARQ state; do not pass it ({_CLAUSE})")
+    result = shared_channel_receive(rx_grid, config, carrier, rv=harq_next_rv(state),
+                                    soft_buffer=state.soft_buffer, **receive_kwargs)
+    return result, harq_update(state, result)
