@@ -1,0 +1,154 @@
+"""Link presets of the control and shared channels: polar DCI, PDSCH, PUSCH (CP-OFDM and DFT-s-OFDM).
+
+Each preset must decode every block at a high SNR (and in the noiseless limit) and lose every block
+far below its waterfall; its config rejects bad values naming the parameter; its batch function
+survives pickling (worker processes) and is rebuilt from ``(name, overrides)``.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from opennr.link.engine import BatchCounts, PointResult
+from opennr.link.presets import (
+    PRESETS,
+    DciAwgnConfig,
+    SharedChannelLinkConfig,
+    build_batch_function,
+    get_preset,
+    shared_channel_snr_grid,
+    simulate_shared_channel_batch,
+)
+
+NEW = ("polar-dci-awgn", "pdsch-awgn", "pusch-awgn", "pusch-tp-awgn")
+#: (high SNR where no block may fail, low SNR where every block must fail), Es/N0 per RE in dB.
+#: Measured with 300 blocks (seed 1): DCI BLER 0.5 at -3 dB, 0 from 0 dB; 16QAM slots 1.0 at
+#: 3 dB, < 0.01 from 4 dB (practical estimation).
+LIMITS = {
+    "polar-dci-awgn": (4.0, -8.0),
+    "pdsch-awgn": (9.0, 0.0),
+    "pusch-awgn": (9.0, 0.0),
+    "pusch-tp-awgn": (9.0, 0.0),
+}
+
+
+def test_registry_holds_the_channel_presets():
+    assert set(NEW) <= set(PRESETS)
+    assert next(iter(PRESETS)) == "ldpc-awgn"  # the default stays first
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_high_snr_decodes_every_block_low_snr_none(name):
+    fn = get_preset(name).batch_function()
+    high, low = LIMITS[name]
+    rng = np.random.default_rng(11)
+    good = fn(high, 12, rng)
+    assert isinstance(good, BatchCounts) and good.blocks == 12
+    assert (good.block_errors, good.bit_errors) == (0, 0)
+    bad = fn(low, 12, rng)
+    assert bad.block_errors == 12 and bad.bit_errors > 0
+
+
+@pytest.mark.parametrize("name", ["pdsch-awgn", "pusch-tp-awgn"])
+def test_noiseless_limit_with_perfect_and_practical_estimation(name):
+    for estimation in ("perfect", "practical"):
+        fn = build_batch_function(name, {"estimation": estimation, "n_prb": 6})
+        c = fn(60.0, 3, np.random.default_rng(2))
+        assert (c.block_errors, c.bit_errors) == (0, 0)
+
+
+def test_shared_channel_tbs_and_data_res():
+    cfg = SharedChannelLinkConfig()
+    # 24 PRB x (14 x 12 - 2 DM-RS symbols x 12 REs) = 24 x 144 data REs
+    assert cfg.n_re == 24 * 144
+    # TS 38.214 §5.1.3.2: N_info = 3456 x 340/1024 x 4 = 4590 -> TBS 4608 (two BG1 code blocks)
+    assert cfg.tbs == 4608
+    assert get_preset("pusch-tp-awgn").config.sch_config.transform_precoding
+    assert get_preset("pusch-awgn").config.sch_config.direction == "uplink"
+
+
+def test_rebuilt_batch_functions_give_identical_counts():
+    for name in NEW:
+        fn = get_preset(name).batch_function()
+        again = pickle.loads(pickle.dumps(fn))
+        a = fn(LIMITS[name][0] - 4.0, 5, np.random.default_rng(3))
+        b = again(LIMITS[name][0] - 4.0, 5, np.random.default_rng(3))
+        c = build_batch_function(name, {})(LIMITS[name][0] - 4.0, 5, np.random.default_rng(3))
+        assert a == b == c
+
+
+def test_overrides_follow_into_the_grid_and_tbs():
+    p = get_preset("pdsch-awgn").with_overrides(mcs=20)  # 64QAM
+    assert p.config.modulation == "64QAM" and p.config.tbs > get_preset("pdsch-awgn").config.tbs
+    assert p.snr_db[0] > get_preset("pdsch-awgn").snr_db[0]
+    assert p.snr_db == shared_channel_snr_grid(p.config)
+
+
+def test_throughput_metrics_of_slot_presets():
+    p = get_preset("pusch-awgn")
+    assert p.slot_duration == 0.5e-3
+    m = p.throughput_metrics(PointResult(5.0, 200, 50, 200 * 4608, 10))
+    assert m["throughput_max_bps"] == pytest.approx(4608 / 0.5e-3)
+    assert m["throughput_bps"] == pytest.approx(0.75 * 4608 / 0.5e-3)
+    assert m["throughput_percent"] == pytest.approx(75.0)
+    assert get_preset("polar-dci-awgn").throughput_metrics(PointResult(0, 1, 0, 39, 0)) == {}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"direction": "sidelink"}, ValueError, "direction"),
+        ({"mcs": 29}, ValueError, "reserved"),
+        ({"mcs": 1.5}, TypeError, "mcs"),
+        ({"mcs_table": "qam2"}, ValueError, "mcs_table"),
+        ({"n_prb": 0}, ValueError, "n_prb"),
+        ({"subcarrier_spacing": 45}, ValueError, "subcarrier_spacing"),
+        ({"transform_precoding": True}, ValueError, "transform_precoding"),
+        ({"direction": "uplink", "mcs_table": "tp-qam64"}, ValueError, "mcs_table"),
+        ({"estimation": "genie"}, ValueError, "estimation"),
+        ({"channel": "rayleigh"}, ValueError, "channel"),
+        ({"delay_spread_ns": -1.0}, ValueError, "delay_spread_ns"),
+        ({"max_doppler_hz": "5"}, TypeError, "max_doppler_hz"),
+        ({"num_rx_antennas": 0}, ValueError, "num_rx_antennas"),
+        ({"early_termination": 1}, TypeError, "early_termination"),
+        ({"rnti": 70000}, ValueError, "rnti"),
+    ],
+)
+def test_shared_channel_config_rejects(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        SharedChannelLinkConfig(**kwargs)
+
+
+def test_transform_precoding_needs_2_3_5_prbs():
+    with pytest.raises(ValueError):
+        SharedChannelLinkConfig(direction="uplink", transform_precoding=True,
+                                mcs_table="tp-qam64", n_prb=7)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"payload_size": 11}, ValueError, "payload_size"),
+        ({"aggregation_level": 3}, ValueError, "aggregation_level"),
+        ({"aggregation_level": 1, "payload_size": 90}, ValueError, "K = A \\+ 24"),
+        ({"list_size": 3}, ValueError, "list_size"),
+        ({"rnti": -1}, ValueError, "rnti"),
+        ({"demapping": "app"}, ValueError, "demapping"),
+    ],
+)
+def test_dci_config_rejects(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        DciAwgnConfig(**kwargs)
+
+
+def test_tdl_channel_not_silently_awgn():
+    cfg = SharedChannelLinkConfig(channel="tdl-c", n_prb=4)
+    try:
+        c = simulate_shared_channel_batch(cfg, 40.0, 2, np.random.default_rng(0))
+    except ImportError as exc:
+        assert "TdlChannel" in str(exc)
+    else:
+        assert c.blocks == 2
