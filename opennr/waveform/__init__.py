@@ -1,0 +1,54 @@
+"""NR downlink waveform generation for tests and synthetic recordings (issue 8).
+
+Catalogue
+---------
+``generator``
+    TS 38.211 §5.3.1, §7.4.3, TS 38.213 §4.1: :class:`WaveformConfig`, :class:`SsBurstConfig`,
+    :func:`generate_waveform` (carrier grid with an SS burst, optional QPSK fill, OFDM
+    modulation, impairments) -> :class:`GeneratedWaveform` (samples, ground truth
+    :class:`SsbTransmission` list, metadata); :func:`write_waveform` (SigMF);
+    :func:`ssb_subcarrier_position` (k_SSB / offsetToPointA placement);
+    :func:`default_ssb_case`.
+``impairments``
+    Receiver model: :class:`Impairments`, :func:`apply_impairments`, :func:`apply_cfo`,
+    :func:`apply_timing_offset`, :func:`add_awgn` (SNR per resource element),
+    :func:`fading_available`.
+"""
+
+from opennr.waveform.generator import (
+    FILL_MODES,
+    GeneratedWaveform,
+    SsBurstConfig,
+    SsbTransmission,
+    WaveformConfig,
+    default_ssb_case,
+    generate_waveform,
+    ssb_subcarrier_position,
+    write_waveform,
+)
+from opennr.waveform.impairments import (
+    Impairments,
+    add_awgn,
+    apply_cfo,
+    apply_impairments,
+    apply_timing_offset,
+    fading_available,
+)
+
+__all__ = [
+    "FILL_MODES",
+    "GeneratedWaveform",
+    "Impairments",
+    "SsBurstConfig",
+    "SsbTransmission",
+    "WaveformConfig",
+    "add_awgn",
+    "apply_cfo",
+    "apply_impairments",
+    "apply_timing_offset",
+    "default_ssb_case",
+    "fading_available",
+    "generate_waveform",
+    "ssb_subcarrier_position",
+    "write_waveform",
+]
