@@ -18,8 +18,11 @@ for ``M_ZC >= 6 N_sc^RB = 72``):
 Type 2 (§5.2.3, Rel-16 pi/2-BPSK DM-RS of PUSCH and PUCCH formats 3/4): the DFT (normalised by
 ``1/sqrt(M)``) of a pi/2-BPSK sequence ``rtilde(i)``; for ``M >= 30`` (§5.2.3.1) ``rtilde`` is the
 pi/2-BPSK modulation (§5.1.1) of the Gold sequence ``c(i)`` (§5.2.1) initialised with ``c_init``.
-The tables of §5.2.3.2 (``M`` = 6, 12, 18, 24) are not shipped yet: those lengths raise
-``NotImplementedError``.
+For ``M < 30`` (§5.2.3.2) ``rtilde`` comes from tables: ``M = 6``: ``rtilde(i) = exp(j phi(i) pi / 8)``
+with ``phi`` from Table 5.2.3.2-1; ``M`` = 12, 18, 24: the pi/2-BPSK symbols of the bits ``b(i)`` of
+Tables 5.2.3.2-2..4. No transcription of those four tables with a second independent source to
+check it against was found (the open stacks searched ship only the type-1 tables), so they are
+not shipped: those lengths raise ``NotImplementedError``.
 
 Phases are computed in float64 from exact integer arithmetic (``q m (m + 1)`` is reduced modulo
 ``2 N_ZC`` before it is scaled by ``pi``), then returned as ``complex64``.
@@ -399,7 +402,8 @@ def low_papr_sequence_type2(u, c_init, length: int, *, dtype=np.complex64) -> np
     Raises
     ------
     NotImplementedError
-        For ``M`` = 6, 12, 18, 24 (Tables 5.2.3.2-1..4 are not shipped yet).
+        For ``M`` = 6, 12, 18, 24 (Tables 5.2.3.2-1..4 are not shipped yet: no transcription
+        with an independent second source was found).
     ValueError
         If ``length`` is not a positive multiple of 6 or ``u``/``c_init`` is out of range.
 
@@ -424,8 +428,10 @@ def low_papr_sequence_type2(u, c_init, length: int, *, dtype=np.complex64) -> np
     u = _int_array(u, "u", 0, NUM_SEQUENCE_GROUPS - 1, _CLAUSE_T2)
     if length < 30:
         raise NotImplementedError(
-            f"type-2 low-PAPR sequences of length {length} use TS 38.211 Tables 5.2.3.2-1..4, "
-            f"which OpenNR does not ship yet (TS 38.211 §5.2.3.2); lengths >= 30 are supported"
+            f"type-2 low-PAPR sequences of length {length} use TS 38.211 Table 5.2.3.2-1 "
+            f"(M = 6, phases phi(i) pi/8) and Tables 5.2.3.2-2..4 (M = 12, 18, 24, pi/2-BPSK bits "
+            f"b(i)), which OpenNR does not ship yet (TS 38.211 §5.2.3.2); lengths >= 30 are "
+            f"supported"
         )
     c_arr = np.asarray(c_init)
     u, c_arr = np.broadcast_arrays(u, c_arr)

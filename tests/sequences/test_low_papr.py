@@ -242,7 +242,7 @@ def test_type2_time_domain_is_pi2_bpsk_and_batches():
 
 @pytest.mark.parametrize("length", [6, 12, 18, 24])
 def test_type2_short_lengths_not_implemented(length):
-    with pytest.raises(NotImplementedError, match=r"Tables 5\.2\.3\.2-1\.\.4"):
+    with pytest.raises(NotImplementedError, match=r"Tables 5\.2\.3\.2-2\.\.4"):
         low_papr_sequence_type2(0, 0, length)
 
 
