@@ -31,7 +31,13 @@ from opennr._validation import check_choice
 from opennr.ofdm.carrier import CarrierConfig
 from opennr.physical_channels.config import SharedChannelConfig
 
-__all__ = ["ChannelEstimate", "dmrs_channel_estimate", "frequency_correlation", "time_correlation"]
+__all__ = [
+    "ChannelEstimate",
+    "dmrs_channel_estimate",
+    "frequency_correlation",
+    "reference_channel_estimate",
+    "time_correlation",
+]
 
 _CLAUSE = "TS 38.211 §6.4.1.1 / §7.4.1.1"
 INTERPOLATIONS = ("linear", "nearest", "wiener")
@@ -401,3 +407,198 @@ def dmrs_channel_estimate(
                  dtype=np.complex64)
     h[..., k_alloc[:, None], l_alloc[None, :]] = h_t
     return ChannelEstimate(h, noise_var)
+
+
+# ---------------------------------------------------------------------------------------------
+# general reference-signal positions (MATLAB nrChannelEstimate's form)
+# ---------------------------------------------------------------------------------------------
+def _residual_terms(h: np.ndarray, c: np.ndarray, pos: np.ndarray):
+    """Residual energy and noise gain of despread estimates ``h [..., F]`` (gains ``c [F]``,
+    positions ``pos [F]``) against their neighbours' linear interpolation (see
+    :func:`dmrs_channel_estimate`, Notes). Returns (energy [...], gain) with ``gain`` the sum of
+    the noise gains of the residuals (per batch element and antenna)."""
+    f = pos.size
+    if f >= 3:
+        alpha = (pos[2:] - pos[1:-1]) / (pos[2:] - pos[:-2])
+        beta = 1.0 - alpha
+        resid = h[..., 1:-1] - (alpha * h[..., :-2] + beta * h[..., 2:])
+        gain = c[1:-1] + alpha**2 * c[:-2] + beta**2 * c[2:]
+    elif f == 2:
+        resid = h[..., 1:] - h[..., :-1]
+        gain = c[1:] + c[:-1]
+    else:
+        return np.zeros(h.shape[:-1]), 0.0
+    return (np.abs(resid) ** 2).sum(axis=-1), float(gain.sum())
+
+
+def _group_mean(h, c, pos, n):
+    """Average consecutive groups of ``n`` along the last axis (a shorter last group if needed)."""
+    if n <= 1:
+        return h, c, pos
+    edges = np.arange(0, pos.size, n)
+    counts = np.diff(np.append(edges, pos.size))
+    hs = np.add.reduceat(h, edges, axis=-1) / counts
+    cs = np.add.reduceat(c, edges) / counts**2
+    ps = np.add.reduceat(pos, edges) / counts
+    return hs, cs, ps
+
+
+def _moving_average(h, n, axis):
+    """Centred moving average of odd length ``n`` along ``axis``, the window shrunk symmetrically at
+    the edges."""
+    if n <= 1:
+        return h
+    h = np.moveaxis(h, axis, -1)
+    m = h.shape[-1]
+    out = np.empty_like(h)
+    half = n // 2
+    for i in range(m):
+        w = min(half, i, m - 1 - i)
+        out[..., i] = h[..., i - w : i + w + 1].mean(axis=-1)
+    return np.moveaxis(out, -1, axis)
+
+
+def _interp_complex(x_src, v_src, x_dst, nearest):
+    """Interpolate ``v_src [..., S]`` at ascending ``x_src`` onto ``x_dst``: linear (or nearest),
+    constant beyond the ends. Returns [..., D]."""
+    lo, hi, w = _linear_weights(np.asarray(x_src, np.float64), np.asarray(x_dst, np.float64), nearest)
+    return v_src[..., lo] * (1.0 - w) + v_src[..., hi] * w
+
+
+def reference_channel_estimate(
+    rx_grid,
+    ref_indices,
+    ref_symbols,
+    *,
+    cdm_lengths=(1, 1),
+    averaging_window=(1, 1),
+    interpolation: str = "linear",
+) -> ChannelEstimate:
+    """TS 38.211 §7.4.1.1 / §6.4.1.1 (any reference signal): channel estimate from reference REs.
+
+    ``rx [..., R, K, L], ref [P, N] -> h [..., R, P, K, L], noise_var [...]``: the general form of
+    :func:`dmrs_channel_estimate` (reference REs given by position, as MATLAB's
+    ``nrChannelEstimate``), over the whole grid.
+
+    Per port ``p``, on each reference symbol: least squares ``y / a`` at the reference REs (sorted
+    by subcarrier); CDM despreading by averaging consecutive groups of ``cdm_lengths[0]`` REs
+    (placed at their mean subcarrier) and then groups of ``cdm_lengths[1]`` consecutive reference
+    symbols that use the same subcarriers; the noise variance from the despread estimates as in
+    :func:`dmrs_channel_estimate`; a centred moving average of ``averaging_window[0]`` estimates
+    in frequency and ``averaging_window[1]`` in time (odd lengths, shrunk at the edges);
+    interpolation in frequency onto all ``K`` subcarriers and then in time onto all ``L``
+    symbols (linear or nearest, constant beyond the first/last estimate).
+
+    Parameters
+    ----------
+    rx_grid : array_like of complex, shape [..., R, K, L]
+    ref_indices : array_like of int, shape [P, N] or [N]
+        0-based flat indices ``k + K l`` of the reference REs of each port in one ``K x L`` plane.
+    ref_symbols : array_like of complex, shape [P, N] or [N]
+        Their known values (nonzero).
+    cdm_lengths : (int, int), default (1, 1)
+        CDM lengths in frequency and time (1, 2 or 4 and 1 or 2 for the NR DM-RS: ``(2, 1)``
+        single-symbol, ``(2, 2)`` double-symbol).
+    averaging_window : (int, int), default (1, 1)
+        Odd moving-average lengths in frequency (estimates) and time (reference symbols).
+    interpolation : {"linear", "nearest"}, default "linear"
+
+    Returns
+    -------
+    ChannelEstimate
+        ``h`` complex64 ``[..., R, P, K, L]``, ``noise_var`` float32 ``[...]``.
+
+    Examples
+    --------
+    >>> k = np.arange(0, 48, 2); ind = k + 48 * 2                     # every 2nd subcarrier, symbol 2
+    >>> a = np.exp(1j * np.pi / 4 * np.arange(24))
+    >>> rx = np.zeros((1, 48, 14), complex); rx[0, k, 2] = (0.5 - 1j) * a
+    >>> est = reference_channel_estimate(rx, ind, a)
+    >>> est.h.shape, bool(np.allclose(est.h, 0.5 - 1j))
+    ((1, 1, 48, 14), True)
+    """
+    y = np.asarray(rx_grid)
+    if not (np.issubdtype(y.dtype, np.complexfloating) or np.issubdtype(y.dtype, np.floating)):
+        raise TypeError(f"rx_grid must be a complex (or real) floating-point array, got dtype {y.dtype} ({_CLAUSE})")
+    if y.ndim < 3:
+        raise ValueError(f"rx_grid must have shape [..., R, K, L], got {y.shape} ({_CLAUSE})")
+    y = y.astype(np.complex64, copy=False)
+    if y.size and not np.isfinite(y).all():
+        raise ValueError(f"rx_grid contains NaN or infinite values ({_CLAUSE})")
+    k_total, l_total = y.shape[-2:]
+    ind = np.asarray(ref_indices)
+    sym = np.asarray(ref_symbols)
+    if ind.dtype == bool or not np.issubdtype(ind.dtype, np.integer):
+        raise TypeError(f"ref_indices must be integers (0-based k + K l), got dtype {ind.dtype} ({_CLAUSE})")
+    if not np.issubdtype(sym.dtype, np.number) or sym.dtype == bool:
+        raise TypeError(f"ref_symbols must be complex numbers, got dtype {sym.dtype} ({_CLAUSE})")
+    ind = np.atleast_2d(ind).astype(np.int64)
+    sym = np.atleast_2d(sym).astype(np.complex128)
+    if ind.shape != sym.shape or ind.ndim != 2 or ind.shape[1] == 0:
+        raise ValueError(f"ref_indices and ref_symbols must both be [P, N] (N >= 1), got {ind.shape} and "
+                         f"{sym.shape} ({_CLAUSE})")
+    if ind.min() < 0 or ind.max() >= k_total * l_total:
+        raise ValueError(f"ref_indices must lie in 0 .. K L - 1 = {k_total * l_total - 1} ({_CLAUSE})")
+    if not (np.abs(sym) > 0).all() or not np.isfinite(sym).all():
+        raise ValueError(f"ref_symbols must be finite and nonzero ({_CLAUSE})")
+    cdm = _pair(cdm_lengths, "cdm_lengths", low=1)
+    win = _pair(averaging_window, "averaging_window", low=1)
+    for n, name in ((win[0], "averaging_window[0]"), (win[1], "averaging_window[1]")):
+        if n % 2 == 0:
+            raise ValueError(f"{name} must be odd, got {n} ({_CLAUSE})")
+    check_choice(interpolation, "interpolation", ("linear", "nearest"), clause=_CLAUSE)
+    nearest = interpolation == "nearest"
+
+    batch, num_r, num_p = y.shape[:-3], y.shape[-3], ind.shape[0]
+    h = np.empty(batch + (num_r, num_p, k_total, l_total), dtype=np.complex64)
+    energy = np.zeros(batch)
+    gain = 0.0
+    all_k = np.arange(k_total, dtype=np.float64)
+    all_l = np.arange(l_total, dtype=np.float64)
+    for p in range(num_p):
+        kk, ll = ind[p] % k_total, ind[p] // k_total
+        per_sym = []  # (symbol position, despread h [..., R, F], gains, subcarrier positions)
+        for l_sym in np.unique(ll):
+            sel = np.flatnonzero(ll == l_sym)
+            sel = sel[np.argsort(kk[sel], kind="stable")]
+            ls = y[..., :, kk[sel], l_sym] / sym[p, sel]
+            c = 1.0 / np.abs(sym[p, sel]) ** 2
+            per_sym.append([float(l_sym), *_group_mean(ls, c, kk[sel].astype(np.float64), cdm[0])])
+        if cdm[1] > 1:  # time despreading over consecutive symbols with the same subcarriers
+            merged, i = [], 0
+            while i < len(per_sym):
+                grp = per_sym[i:i + cdm[1]]
+                if len(grp) == cdm[1] and all(np.array_equal(g[3], grp[0][3]) for g in grp):
+                    n = len(grp)
+                    merged.append([sum(g[0] for g in grp) / n, sum(g[1] for g in grp) / n,
+                                   sum(g[2] for g in grp) / n**2, grp[0][3]])
+                    i += n
+                else:
+                    merged.append(per_sym[i])
+                    i += 1
+            per_sym = merged
+        for _, hs, cs, ps in per_sym:
+            e, g = _residual_terms(hs, cs, ps)
+            energy = energy + e.sum(axis=-1)
+            gain += g * num_r
+        # frequency: moving average, interpolation onto all subcarriers
+        hf = np.stack([_interp_complex(ps, _moving_average(hs, win[0], -1), all_k, nearest)
+                       for _, hs, _, ps in per_sym], axis=-2)  # [..., R, S, K]
+        l_pos = np.array([entry[0] for entry in per_sym])
+        hf = _moving_average(hf, win[1], -2)
+        ht = _interp_complex(l_pos, np.swapaxes(hf, -1, -2), all_l, nearest)  # [..., R, K, L]
+        h[..., p, :, :] = ht
+    noise_var = (energy / gain if gain > 0 else np.zeros(batch)).astype(np.float32)
+    return ChannelEstimate(h, noise_var)
+
+
+def _pair(value, name: str, low: int) -> tuple[int, int]:
+    try:
+        vals = tuple(np.asarray(value).reshape(-1).tolist())
+    except Exception:  # pragma: no cover - defensive
+        vals = ()
+    if len(vals) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+        raise TypeError(f"{name} must be two integers [F, T], got {value!r} ({_CLAUSE})")
+    if min(vals) < low:
+        raise ValueError(f"{name} entries must be >= {low}, got {value!r} ({_CLAUSE})")
+    return vals
