@@ -50,6 +50,10 @@ __all__ = [
 
 #: Accepted ``normalization`` values (NumPy's ``norm`` names).
 NORMALIZATIONS = ("backward", "ortho")
+# Backends that take the strided-view path (FFT in place in the waveform, windows read from it);
+# the others take the scipy path (pocketfft's own multi-line transposition). Tests also run the
+# strided-view path with scipy's engine, so it is covered where ducc0 is not installed.
+_IN_PLACE_BACKENDS = frozenset({"ducc0"})
 _CLAUSE = "TS 38.211 §5.3.1"
 
 
@@ -206,7 +210,7 @@ def ofdm_modulate(
             f"L >= 1 OFDM symbols, got shape {arr.shape} (TS 38.211 §4.4.2, §5.3.1)"
         )
     backend = resolve_fft_backend(fft_backend)
-    if backend == "scipy":
+    if backend not in _IN_PLACE_BACKENDS:
         return _modulate_scipy(arr, info, carrier, k0, normalization)
     return _modulate_in_place(arr, info, carrier, k0, normalization, backend)
 
@@ -368,24 +372,11 @@ def ofdm_demodulate(
     backend = resolve_fft_backend(fft_backend)
     win_starts, start_bin, corr_t, runs = _demod_plan(_info_key(info), first, num_symbols, k0,
                                                       float(cp_fraction))
-    if backend == "scipy":
+    if backend not in _IN_PLACE_BACKENDS:
         return _demodulate_scipy(arr, info, num_symbols, win_starts, start_bin, corr_t,
                                  normalization)
-    nfft = info.nfft
-    x = np.ascontiguousarray(arr.reshape((-1, n_samples)), dtype=np.complex64)  # [B, T]
-    # FFT windows are strided [B, n, N_fft] views of the waveform (no copy); spectra [B, L, N_fft]
-    spec = np.empty((x.shape[0], num_symbols, nfft), dtype=np.complex64)
-    for i0, n, c in runs:
-        c2c(run_views(x, int(win_starts[i0]), n, nfft + c, nfft), spec[:, i0:i0 + n],
-            forward=True, norm=normalization, backend=backend)
-    k = info.num_subcarriers
-    out = np.empty((x.shape[0], k, num_symbols), dtype=np.complex64)
-    n1 = min(k, nfft - start_bin)
-    np.multiply(spec[:, :, start_bin:start_bin + n1].transpose(0, 2, 1), corr_t[:n1],
-                out=out[:, :n1, :])
-    if n1 < k:
-        np.multiply(spec[:, :, :k - n1].transpose(0, 2, 1), corr_t[n1:], out=out[:, n1:, :])
-    return out.reshape(arr.shape[:-1] + (k, num_symbols))
+    return _demodulate_in_place(arr, info, num_symbols, win_starts, start_bin, corr_t, runs,
+                                normalization, backend)
 
 
 def _demodulate_scipy(arr, info, num_symbols, win_starts, start_bin, corr_t, normalization):
@@ -406,3 +397,24 @@ def _demodulate_scipy(arr, info, num_symbols, win_starts, start_bin, corr_t, nor
     if n1 < k:
         np.multiply(spec[..., :k - n1, :], corr_t[n1:], out=out[..., n1:, :])
     return out
+
+
+def _demodulate_in_place(arr, info, num_symbols, win_starts, start_bin, corr_t, runs,
+                         normalization, backend):
+    """Strided-view FFT path (ducc0): the FFT windows are strided [B, n, N_fft] views of the
+    waveform (no copy); spectra come back [B, L, N_fft]."""
+    n_samples = arr.shape[-1]
+    nfft = info.nfft
+    x = np.ascontiguousarray(arr.reshape((-1, n_samples)), dtype=np.complex64)  # [B, T]
+    spec = np.empty((x.shape[0], num_symbols, nfft), dtype=np.complex64)
+    for i0, n, c in runs:
+        c2c(run_views(x, int(win_starts[i0]), n, nfft + c, nfft), spec[:, i0:i0 + n],
+            forward=True, norm=normalization, backend=backend)
+    k = info.num_subcarriers
+    out = np.empty((x.shape[0], k, num_symbols), dtype=np.complex64)
+    n1 = min(k, nfft - start_bin)
+    np.multiply(spec[:, :, start_bin:start_bin + n1].transpose(0, 2, 1), corr_t[:n1],
+                out=out[:, :n1, :])
+    if n1 < k:
+        np.multiply(spec[:, :, :k - n1].transpose(0, 2, 1), corr_t[n1:], out=out[:, n1:, :])
+    return out.reshape(arr.shape[:-1] + (k, num_symbols))

@@ -8,7 +8,7 @@ scipy path, the §5.3.1 formula and round trips.
 import numpy as np
 import pytest
 
-from opennr.ofdm import CarrierConfig, ofdm_demodulate, ofdm_modulate
+from opennr.ofdm import CarrierConfig, modulator, ofdm_demodulate, ofdm_modulate
 from opennr.ofdm._fft import (
     FFT_BACKENDS,
     available_fft_backends,
@@ -77,23 +77,50 @@ CASES = [
 ]
 
 
-@needs_ducc0
-@pytest.mark.parametrize("scs, cp, nrb, n_slot, n_sym, f0, k0, win, norm, batch", CASES)
-def test_ducc0_equals_scipy(scs, cp, nrb, n_slot, n_sym, f0, k0, win, norm, batch, rng):
+def _check_paths_agree(case, rng, run_other):
+    scs, cp, nrb, n_slot, n_sym, f0, k0, win, norm, batch = case
     c = CarrierConfig(subcarrier_spacing=scs, cyclic_prefix=cp, n_size_grid=nrb, n_slot=n_slot)
     g = _grid(rng, batch + (c.num_subcarriers, n_sym))
     kw = {"carrier_frequency": f0, "k0": k0, "normalization": norm}
     w_s = ofdm_modulate(g, c, windowing=win, fft_backend="scipy", **kw)
-    w_d = ofdm_modulate(g, c, windowing=win, fft_backend="ducc0", **kw)
+    w_d = run_other(lambda: ofdm_modulate(g, c, windowing=win, **kw))
     assert w_d.dtype == np.complex64 and w_d.shape == w_s.shape
     np.testing.assert_allclose(w_d, w_s, atol=1e-6 * np.abs(w_s).max(), rtol=0)
-    # demodulate both waveforms with both backends: identical to float32 rounding, and the grid
     for wave in (w_s, w_d):
         g_s = ofdm_demodulate(wave, c, fft_backend="scipy", **kw)
-        g_d = ofdm_demodulate(wave, c, fft_backend="ducc0", **kw)
+        g_d = run_other(lambda w=wave: ofdm_demodulate(w, c, **kw))
         np.testing.assert_allclose(g_d, g_s, atol=1e-5, rtol=0)
         if win is None:
             np.testing.assert_allclose(g_d, g, atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_strided_view_path_equals_scipy_path(case, rng, monkeypatch):
+    """The in-place / strided-view path (ducc0's), driven by scipy's engine: runs everywhere."""
+    def in_place(fn):
+        with monkeypatch.context() as m:
+            m.setattr(modulator, "_IN_PLACE_BACKENDS", frozenset({"scipy", "ducc0"}))
+            return fn()
+    _check_paths_agree(case, rng, in_place)
+
+
+@needs_ducc0
+@pytest.mark.parametrize("case", CASES)
+def test_ducc0_equals_scipy(case, rng):
+    from opennr.ofdm._fft import resolve_fft_backend as _r
+
+    assert _r("auto") == "ducc0"
+    _check_paths_agree(case, rng, lambda fn: fn())  # "auto" is ducc0 here
+
+
+@needs_ducc0
+def test_ducc0_explicit_name(rng):
+    c = CarrierConfig(subcarrier_spacing=30, n_size_grid=11)
+    g = _grid(rng, (2, 132, 14))
+    w_s = ofdm_modulate(g, c, fft_backend="scipy")
+    w_d = ofdm_modulate(g, c, fft_backend="ducc0")
+    np.testing.assert_allclose(w_d, w_s, atol=1e-6 * np.abs(w_s).max(), rtol=0)
+    np.testing.assert_allclose(ofdm_demodulate(w_d, c, fft_backend="ducc0"), g, atol=1e-5)
 
 
 @pytest.mark.parametrize("backend", available_fft_backends())
