@@ -367,7 +367,7 @@ class TdlChannel:
             if self._n_rx > 1 and self._correlation != "low":
                 w = np.einsum("ij,bjtpk->bitpk", self._s_rx, w)
             if self._n_tx > 1 and self._correlation != "low":
-                w = np.einsum("bitpk,sj->bispk", w, self._s_tx)  # W S_tx^T
+                w = np.einsum("bitpk,st->bispk", w, self._s_tx)  # W S_tx^T
         amp = np.sqrt(self._profile.nlos_powers)
         w *= amp[:, None]
         if self._profile.has_los:

@@ -97,6 +97,7 @@ def test_block_fading_and_redraw(rng):
     x = _cn(rng, (1, 1, 3000))
     _, g1, t1 = ch(x, 7.68e6)
     assert t1.size == 1 and ch.gain_sample_rate == 0.0
+    np.testing.assert_array_equal(g1, g[..., :1])
     ch.redraw()
     assert not np.allclose(ch.path_gains([0.0]), g[..., :1])
 
