@@ -2,21 +2,30 @@
 
 The engine knows nothing about the physical layer. A *batch function*
 ``simulate_batch(snr_db, batch_size, rng) -> BatchCounts`` simulates ``batch_size`` independent
-blocks at one SNR and counts errors; :func:`run_sweep` calls it, point after point:
+blocks at one SNR and counts errors; :func:`run_sweep` calls it batch after batch:
 
-* at each SNR point, batches run until ``target_block_errors`` block errors are counted or
-  ``max_blocks`` blocks are simulated, whichever comes first;
+* point ``i`` runs *batches* ``b = 0, 1, ...`` of ``batch_size`` blocks (the last one shortened
+  so that no point exceeds ``max_blocks``); batch ``b`` of point ``i`` draws all its randomness
+  from its own generator :func:`batch_rng` ``(seed, i, b)`` =
+  ``default_rng(SeedSequence(seed, spawn_key=(i, b)))``, the ``b``-th child of the point's
+  sequence ``SeedSequence(seed, spawn_key=(i,))`` (:func:`point_rng`). A batch's counts are thus
+  a function of ``(batch function, seed, i, b)`` only, whichever process computes it and in
+  whichever order batches finish;
+* a point's result is the shortest *prefix* of its batches ``0..B-1`` whose accumulated counts
+  reach ``target_block_errors`` block errors or ``max_blocks`` blocks. Batches computed beyond
+  ``B`` (speculatively, by parallel workers) are discarded;
 * the sweep stops after the first point whose BLER is below ``bler_floor`` (points are expected in
   increasing SNR order, so further points would cost ``max_blocks`` each and show no error);
-* point ``i`` draws all its randomness from ``numpy.random.default_rng(SeedSequence(seed,
-  spawn_key=(i,)))`` (the ``i``-th child of ``SeedSequence(seed)``): a seeded run is reproducible
-  and each point's result does not depend on the other points;
+* ``workers > 1`` runs batches in a local process pool (:class:`concurrent.futures.ProcessPoolExecutor`
+  with the ``forkserver`` start method, ``spawn`` where it is missing), ``dask=`` on a
+  ``dask.distributed`` cluster; both keep up to two batches per worker in flight and give exactly
+  the result of one process;
 * ``KeyboardInterrupt`` (Ctrl-C) ends the sweep cleanly: the points finished so far are returned
   with ``interrupted=True``.
 
-Results per point: :class:`PointResult` (``bler`` with its Wilson 95 % interval, ``ber``,
-``throughput``). A later campaign tool (results store, resume, distributed batches) reuses
-:func:`run_point` unchanged.
+Results per point: :class:`PointResult` (``bler`` with its Wilson 95 % interval ``bler_ci``, the
+exact Clopper-Pearson interval ``bler_ci_exact``, ``ber``, ``throughput``). The campaign layer
+(:mod:`opennr.link.campaign`: results store, resume) drives the same scheduler.
 
 Examples
 --------
@@ -29,14 +38,22 @@ Examples
 ([0.5, 1.0, 4.0], 'completed')
 >>> res.points[0].block_errors >= 50, res.points[2].blocks
 (True, 1000)
+>>> res.blocks.tolist()[2], res.bler.shape
+(1000, (3,))
 """
 
 from __future__ import annotations
 
+import csv
 import math
+import multiprocessing
+import pickle
+import signal
 import time
 from collections.abc import Callable, Sequence
+from concurrent import futures as _cf
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from statistics import NormalDist
 from typing import Protocol
 
@@ -52,14 +69,15 @@ __all__ = [
     "SweepObserver",
     "BatchFunction",
     "wilson_interval",
+    "clopper_pearson_interval",
     "point_rng",
+    "batch_rng",
+    "batch_sizes",
     "run_point",
     "run_sweep",
 ]
 
 _WHERE = "OpenNR link engine"
-
-
 @dataclass(frozen=True)
 class BatchCounts:
     """Link engine: what one batch of blocks produced at one SNR point.
@@ -151,6 +169,8 @@ class SweepSettings:
             raise ValueError(f"bler_floor must be in [0, 1) (0 disables the floor), got {floor!r}")
 
 
+
+
 @dataclass(frozen=True)
 class PointResult:
     """Link engine: the result of one SNR point.
@@ -160,19 +180,22 @@ class PointResult:
     snr_db : float
         The SNR of the point (Eb/N0 in dB for the AWGN presets).
     blocks, block_errors, bits, bit_errors : int
-        Accumulated counts, see :class:`BatchCounts`.
+        Accumulated counts of the point's counted batches, see :class:`BatchCounts`.
     elapsed : float
-        Wall-clock seconds spent on the point.
+        Seconds spent in the batch function on the counted batches (summed over workers: with one
+        worker, the point's wall-clock time up to the engine's overhead).
     stop_reason : str
-        ``"target-errors"`` or ``"max-blocks"``.
+        ``"target-errors"`` or ``"max-blocks"`` (``"running"`` in progress reports).
 
     Examples
     --------
     >>> p = PointResult(1.0, blocks=200, block_errors=50, bits=200 * 100, bit_errors=700)
-    >>> p.bler, p.ber, p.throughput
-    (0.25, 0.035, 75.0)
+    >>> p.bler, p.ber, p.throughput, p.throughput_percent
+    (0.25, 0.035, 75.0, 75.0)
     >>> [round(v, 4) for v in p.bler_ci]
     [0.1951, 0.3143]
+    >>> [round(v, 4) for v in p.bler_ci_exact]
+    [0.1916, 0.316]
     """
 
     snr_db: float
@@ -194,6 +217,11 @@ class PointResult:
         return wilson_interval(self.block_errors, self.blocks)
 
     @property
+    def bler_ci_exact(self) -> tuple[float, float]:
+        """Clopper-Pearson ("exact") 95 % confidence interval ``(low, high)`` of the BLER."""
+        return clopper_pearson_interval(self.block_errors, self.blocks)
+
+    @property
     def ber(self) -> float:
         """Bit error rate of the information bits ``bit_errors / bits``."""
         return self.bit_errors / self.bits if self.bits else math.nan
@@ -209,18 +237,49 @@ class PointResult:
             return math.nan
         return (1.0 - self.bler) * (self.bits / self.blocks)
 
+    @property
+    def throughput_percent(self) -> float:
+        """Throughput in % of the maximum (every block delivered): ``100 (1 - BLER)``."""
+        return 100.0 * (1.0 - self.bler) if self.blocks else math.nan
+
     def to_dict(self) -> dict:
-        """A JSON-ready dict: the fields plus ``bler``, ``bler_ci``, ``ber`` and ``throughput``."""
+        """A JSON-ready dict: the fields plus ``bler``, ``bler_ci`` (Wilson), ``bler_ci_exact``
+        (Clopper-Pearson), ``ber``, ``throughput`` and ``throughput_percent``."""
         d = asdict(self)
         d.update(
-            bler=self.bler, bler_ci=list(self.bler_ci), ber=self.ber, throughput=self.throughput
+            bler=self.bler,
+            bler_ci=list(self.bler_ci),
+            bler_ci_exact=list(self.bler_ci_exact),
+            ber=self.ber,
+            throughput=self.throughput,
+            throughput_percent=self.throughput_percent,
         )
         return d
 
 
+#: Columns of :meth:`SweepResult.to_csv`, in order.
+CSV_COLUMNS = (
+    "snr_db",
+    "blocks",
+    "block_errors",
+    "bler",
+    "bler_ci_low",
+    "bler_ci_high",
+    "bler_ci_exact_low",
+    "bler_ci_exact_high",
+    "bits",
+    "bit_errors",
+    "ber",
+    "throughput",
+    "throughput_percent",
+    "elapsed",
+    "stop_reason",
+)
+
+
 @dataclass(frozen=True)
 class SweepResult:
-    """Link engine: the points of a sweep and why it ended.
+    """Link engine: the points of a sweep and why it ended, with NumPy accessors.
 
     Attributes
     ----------
@@ -228,29 +287,163 @@ class SweepResult:
         The finished points in sweep order.
     stop_reason : str
         ``"completed"`` (all points ran), ``"bler-floor"`` (a point fell below the floor) or
-        ``"interrupted"`` (Ctrl-C; the unfinished point is dropped).
+        ``"interrupted"`` (Ctrl-C; the unfinished point is dropped) or ``"incomplete"`` (a stored
+        campaign read back before it finished, :func:`opennr.link.campaign.load_campaign`).
+    name : str, default ""
+        Campaign name (set by :func:`opennr.link.campaign.run_campaign`).
+    config_hash : str, default ""
+        Campaign configuration hash (set by :func:`opennr.link.campaign.run_campaign`).
+    snr_label : str, default "Eb/N0 [dB]"
+        Axis label of the SNR, used by :meth:`plot`.
+
+    The per-point values are available as arrays: ``snr_db``, ``blocks``, ``block_errors``,
+    ``bits``, ``bit_errors``, ``bler``, ``ber``, ``throughput``, ``throughput_percent``,
+    ``elapsed`` (shape ``[P]``) and ``bler_ci``, ``bler_ci_exact`` (shape ``[P, 2]``).
 
     Examples
     --------
     >>> SweepResult((), "completed").interrupted
     False
+    >>> r = SweepResult((PointResult(0.0, 100, 10, 800, 20), PointResult(1.0, 100, 1, 800, 1)))
+    >>> r.snr_db, r.bler, r.bler_ci.shape
+    (array([0., 1.]), array([0.1 , 0.01]), (2, 2))
     """
 
     points: tuple[PointResult, ...] = field(default_factory=tuple)
     stop_reason: str = "completed"
+    name: str = ""
+    config_hash: str = ""
+    snr_label: str = "Eb/N0 [dB]"
 
     @property
     def interrupted(self) -> bool:
         """True when the sweep was cut short by Ctrl-C."""
         return self.stop_reason == "interrupted"
 
+    def _array(self, attr: str, dtype) -> np.ndarray:
+        return np.array([getattr(p, attr) for p in self.points], dtype=dtype)
+
+    @property
+    def snr_db(self) -> np.ndarray:
+        """``[P]`` float64: the SNR of each point."""
+        return self._array("snr_db", np.float64)
+
+    @property
+    def blocks(self) -> np.ndarray:
+        """``[P]`` int64: blocks counted per point."""
+        return self._array("blocks", np.int64)
+
+    @property
+    def block_errors(self) -> np.ndarray:
+        """``[P]`` int64: block errors counted per point."""
+        return self._array("block_errors", np.int64)
+
+    @property
+    def bits(self) -> np.ndarray:
+        """``[P]`` int64: information bits sent per point."""
+        return self._array("bits", np.int64)
+
+    @property
+    def bit_errors(self) -> np.ndarray:
+        """``[P]`` int64: information bit errors per point."""
+        return self._array("bit_errors", np.int64)
+
+    @property
+    def bler(self) -> np.ndarray:
+        """``[P]`` float64: BLER per point."""
+        return self._array("bler", np.float64)
+
+    @property
+    def bler_ci(self) -> np.ndarray:
+        """``[P, 2]`` float64: Wilson 95 % interval (low, high) per point."""
+        return self._array("bler_ci", np.float64).reshape(-1, 2)
+
+    @property
+    def bler_ci_exact(self) -> np.ndarray:
+        """``[P, 2]`` float64: Clopper-Pearson 95 % interval (low, high) per point."""
+        return self._array("bler_ci_exact", np.float64).reshape(-1, 2)
+
+    @property
+    def ber(self) -> np.ndarray:
+        """``[P]`` float64: BER per point."""
+        return self._array("ber", np.float64)
+
+    @property
+    def throughput(self) -> np.ndarray:
+        """``[P]`` float64: information bits delivered per block."""
+        return self._array("throughput", np.float64)
+
+    @property
+    def throughput_percent(self) -> np.ndarray:
+        """``[P]`` float64: throughput in % of the maximum."""
+        return self._array("throughput_percent", np.float64)
+
+    @property
+    def elapsed(self) -> np.ndarray:
+        """``[P]`` float64: seconds of batch work per point."""
+        return self._array("elapsed", np.float64)
+
     def to_dicts(self) -> list[dict]:
-        """One :meth:`PointResult.to_dict` per point."""
+        """One :meth:`PointResult.to_dict` per point (JSON-ready)."""
         return [p.to_dict() for p in self.points]
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write one row per point with the columns :data:`CSV_COLUMNS`; returns the path.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> SweepResult((PointResult(0.0, 100, 10, 800, 20),)).to_csv(out).read_text().split()[0]
+        'snr_db,blocks,block_errors,bler,bler_ci_low,bler_ci_high,bler_ci_exact_low,bler_ci_exact_high,bits,bit_errors,ber,throughput,throughput_percent,elapsed,stop_reason'
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(CSV_COLUMNS)
+            for p in self.points:
+                lo, hi = p.bler_ci
+                elo, ehi = p.bler_ci_exact
+                writer.writerow(
+                    [
+                        repr(p.snr_db),
+                        p.blocks,
+                        p.block_errors,
+                        repr(p.bler),
+                        repr(lo),
+                        repr(hi),
+                        repr(elo),
+                        repr(ehi),
+                        p.bits,
+                        p.bit_errors,
+                        repr(p.ber),
+                        repr(p.throughput),
+                        repr(p.throughput_percent),
+                        f"{p.elapsed:.6f}",
+                        p.stop_reason,
+                    ]
+                )
+        return path
+
+    def plot(self, path: str | Path, *, title: str | None = None, dpi: int = 120) -> Path:
+        """BLER (log, Wilson bars) and throughput versus SNR as a PNG, via
+        :func:`opennr.link.plotting.plot_sweep`; the title defaults to the campaign name."""
+        from opennr.link.plotting import plot_sweep
+
+        if title is None:
+            title = self.name
+        return plot_sweep(self.points, path, title=title, snr_label=self.snr_label, dpi=dpi)
 
 
 class SweepObserver(Protocol):
-    """Link engine: receives progress events (a progress bar, a logger). All methods optional."""
+    """Link engine: receives progress events (a progress bar, a logger). All methods optional.
+
+    Events come in sweep order whatever the number of workers: ``point_started(i)``, then
+    ``batch_done(i, partial)`` each time the counted prefix of point ``i`` grows (batches found in
+    a results store are replayed the same way), then ``point_done(i, result)``, then point
+    ``i + 1``. The engine calls a method only if the observer has it.
+    """
 
     def point_started(self, index: int, snr_db: float, settings: SweepSettings) -> None: ...
 
@@ -319,9 +512,123 @@ def point_rng(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
 
 
+
+
+def clopper_pearson_interval(
+    errors: int, trials: int, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Link engine (Clopper & Pearson 1934): "exact" confidence interval of a binomial proportion.
+
+    ``(low, high)`` from the beta quantiles; for ``trials = 0`` the uninformative ``(0, 1)``.
+
+    Parameters
+    ----------
+    errors : int
+        Successes of the binomial (block errors), ``0 <= errors <= trials``.
+    trials : int
+        Trials (blocks).
+    confidence : float, default 0.95
+        Two-sided confidence level in (0, 1).
+
+    Notes
+    -----
+    With ``a = 1 - confidence``: ``low = B(a/2; k, n-k+1)`` (0 for ``k = 0``) and
+    ``high = B(1-a/2; k+1, n-k)`` (1 for ``k = n``), ``B(q; x, y)`` the beta quantile. Its coverage
+    is at least ``confidence`` for every true rate (conservative), unlike Wilson's (on average).
+    It equals ``scipy.stats.binomtest(k, n).proportion_ci(confidence, method="exact")``.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in clopper_pearson_interval(0, 100)]
+    [0.0, 0.0362]
+    >>> [round(v, 4) for v in clopper_pearson_interval(10, 100)]
+    [0.049, 0.1762]
+    """
+    from scipy.stats import beta  # lazy: scipy.stats is slow to import
+
+    k = check_int(errors, "errors", low=0, clause=_WHERE)
+    n = check_int(trials, "trials", low=0, clause=_WHERE)
+    if k > n:
+        raise ValueError(f"errors ({k}) must not exceed trials ({n})")
+    if not 0.0 < float(confidence) < 1.0:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    if n == 0:
+        return (0.0, 1.0)
+    alpha = 1.0 - float(confidence)
+    low = 0.0 if k == 0 else float(beta.ppf(alpha / 2.0, k, n - k + 1))
+    high = 1.0 if k == n else float(beta.ppf(1.0 - alpha / 2.0, k + 1, n - k))
+    return (low, high)
+
+
+def batch_rng(seed: int, point: int, batch: int) -> np.random.Generator:
+    """Link engine: the generator of batch ``batch`` of point ``point``.
+
+    ``default_rng(SeedSequence(seed, spawn_key=(point, batch)))``: the ``batch``-th child of the
+    point's sequence ``SeedSequence(seed, spawn_key=(point,))`` (see :func:`point_rng`).
+
+    Examples
+    --------
+    >>> a = batch_rng(7, 2, 5).integers(0, 1000, 3)
+    >>> child = np.random.SeedSequence(7).spawn(3)[2].spawn(6)[5]
+    >>> bool((a == np.random.default_rng(child).integers(0, 1000, 3)).all())
+    True
+    """
+    seed = check_int(seed, "seed", low=0, clause=_WHERE)
+    point = check_int(point, "point", low=0, clause=_WHERE)
+    batch = check_int(batch, "batch", low=0, clause=_WHERE)
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(point, batch)))
+
+
+def batch_sizes(settings: SweepSettings) -> tuple[int, ...]:
+    """Link engine: the blocks of each batch of a point, ``batch_size`` except a shorter last one.
+
+    Their sum is ``max_blocks``: a point that never reaches its target errors runs them all.
+
+    Examples
+    --------
+    >>> batch_sizes(SweepSettings(max_blocks=250, batch_size=100))
+    (100, 100, 50)
+    """
+    if not isinstance(settings, SweepSettings):
+        raise TypeError(f"settings must be a SweepSettings, got {type(settings).__name__}")
+    bs, total = settings.batch_size, settings.max_blocks
+    return tuple(min(bs, total - start) for start in range(0, total, bs))
+
+
 def _notify(observer, method: str, *args) -> None:
     if observer is not None and hasattr(observer, method):
         getattr(observer, method)(*args)
+
+
+def _batch_rng_factory(rng: np.random.Generator) -> Callable[[int], np.random.Generator]:
+    """Batch ``b``'s generator: the ``b``-th child of ``rng``'s seed sequence (see run_point)."""
+    ss = getattr(rng.bit_generator, "seed_seq", None)
+    if not isinstance(ss, np.random.SeedSequence):  # a generator built without a SeedSequence
+        ss = np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
+    entropy, key, pool = ss.entropy, tuple(ss.spawn_key), ss.pool_size
+
+    def make(b: int) -> np.random.Generator:
+        return np.random.default_rng(
+            np.random.SeedSequence(entropy, spawn_key=key + (b,), pool_size=pool)
+        )
+
+    return make
+
+
+def _check_counts(counts, n: int) -> BatchCounts:
+    if not isinstance(counts, BatchCounts):
+        raise TypeError(f"simulate_batch must return BatchCounts, got {type(counts).__name__}")
+    if counts.blocks != n:
+        raise ValueError(f"simulate_batch was asked for {n} blocks but reported {counts.blocks}")
+    return counts
+
+
+def _stop_reason(errors: int, blocks: int, settings: SweepSettings) -> str:
+    if errors >= settings.target_block_errors:
+        return "target-errors"
+    if blocks >= settings.max_blocks:
+        return "max-blocks"
+    return ""
 
 
 def run_point(
@@ -335,6 +642,9 @@ def run_point(
 ) -> PointResult:
     """Link engine: simulate batches at one SNR until the target errors or the block budget.
 
+    Batch ``b`` gets the generator of the ``b``-th child of ``rng``'s seed sequence, so
+    ``run_point(..., rng=point_rng(seed, i))`` equals point ``i`` of :func:`run_sweep`.
+
     Parameters
     ----------
     simulate_batch : callable
@@ -344,7 +654,8 @@ def run_point(
     settings : SweepSettings
         Stopping rules (``target_block_errors``, ``max_blocks``, ``batch_size``).
     rng : numpy.random.Generator
-        The point's generator, passed to every batch.
+        The point's generator; its seed sequence's children seed the batches (a generator without
+        a seed sequence gives one draw to make one).
     index : int, default 0
         The point's index, only reported to ``observer``.
     observer : SweepObserver, optional
@@ -368,38 +679,27 @@ def run_point(
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     snr_db = float(snr_db)
+    make_rng = _batch_rng_factory(rng)
     _notify(observer, "point_started", index, snr_db, settings)
-    total = BatchCounts(0, 0, 0, 0)
-    start = time.perf_counter()
-    while True:
-        n = min(settings.batch_size, settings.max_blocks - total.blocks)
-        counts = simulate_batch(snr_db, n, rng)
-        if not isinstance(counts, BatchCounts):
-            raise TypeError(f"simulate_batch must return BatchCounts, got {type(counts).__name__}")
-        if counts.blocks != n:
-            raise ValueError(
-                f"simulate_batch was asked for {n} blocks but reported {counts.blocks}"
-            )
-        total = total + counts
-        if total.block_errors >= settings.target_block_errors:
-            reason = "target-errors"
-        elif total.blocks >= settings.max_blocks:
-            reason = "max-blocks"
-        else:
-            reason = ""
+    blocks = errors = bits = bit_errors = 0
+    elapsed = 0.0
+    for b, n in enumerate(batch_sizes(settings)):
+        start = time.perf_counter()
+        counts = _check_counts(simulate_batch(snr_db, n, make_rng(b)), n)
+        elapsed += time.perf_counter() - start
+        blocks += counts.blocks
+        errors += counts.block_errors
+        bits += counts.bits
+        bit_errors += counts.bit_errors
+        reason = _stop_reason(errors, blocks, settings)
         partial = PointResult(
-            snr_db,
-            total.blocks,
-            total.block_errors,
-            total.bits,
-            total.bit_errors,
-            elapsed=time.perf_counter() - start,
-            stop_reason=reason or "running",
+            snr_db, blocks, errors, bits, bit_errors, elapsed=elapsed, stop_reason=reason or "running"
         )
         if reason:
             _notify(observer, "point_done", index, partial)
             return partial
         _notify(observer, "batch_done", index, partial, settings)
+    raise AssertionError("unreachable: the batches sum to max_blocks")  # pragma: no cover
 
 
 def _check_snrs(snr_dbs: Sequence[float]) -> tuple[float, ...]:
@@ -416,31 +716,333 @@ def _check_snrs(snr_dbs: Sequence[float]) -> tuple[float, ...]:
     return snrs
 
 
+# --------------------------------------------------------------------------------------------
+# Batch execution: in process, local process pool, Dask
+# --------------------------------------------------------------------------------------------
+
+
+def _run_batch(simulate_batch, snr_db: float, n: int, seed: int, point: int, batch: int):
+    """Worker side: one batch with its own generator; ``(counts, seconds)``."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(point, batch)))
+    start = time.perf_counter()
+    counts = simulate_batch(snr_db, n, rng)
+    return counts, time.perf_counter() - start
+
+
+def _ignore_sigint() -> None:  # pool worker initializer: Ctrl-C is the parent's business
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _InlineBackend:
+    """Runs each batch in this process when it is waited for (no speculation: capacity 1)."""
+
+    capacity = 1
+
+    def __init__(self):
+        self._tasks: dict[int, tuple] = {}
+        self._next = 0
+
+    def submit(self, fn, *args):
+        self._next += 1
+        self._tasks[self._next] = (fn, args)
+        return self._next
+
+    def wait(self, handles):
+        h = handles[0]
+        fn, args = self._tasks.pop(h)
+        return [(h, fn(*args))]
+
+    def close(self, *, wait: bool = True) -> None:
+        self._tasks.clear()
+
+
+class _PoolBackend:
+    """A local process pool (forkserver, or spawn where missing); two batches per worker queued."""
+
+    def __init__(self, workers: int):
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self.capacity = 2 * workers
+        self._pool = _cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_ignore_sigint
+        )
+
+    def submit(self, fn, *args):
+        return self._pool.submit(fn, *args)
+
+    def wait(self, handles):
+        done, _ = _cf.wait(handles, return_when=_cf.FIRST_COMPLETED)
+        return [(h, h.result()) for h in done]
+
+    def close(self, *, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+class _DaskBackend:
+    """Batches as ``dask.distributed`` tasks on a scheduler, or on a fresh local cluster."""
+
+    def __init__(self, address: str, workers: int, timeout: float):
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        self._cluster = None
+        self._futures: list = []
+        if address == "local":
+            self._cluster = LocalCluster(
+                n_workers=max(2, workers),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster)
+        else:
+            try:
+                self._client = Client(address, timeout=timeout)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ConnectionError(
+                    f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s "
+                    f"({type(exc).__name__}: {exc}); start one with `dask scheduler` and "
+                    f"`dask worker {address}`, or use dask='local'"
+                ) from None
+        threads = sum(self._client.nthreads().values())
+        self.capacity = 2 * max(1, threads)
+
+    def submit(self, fn, *args):
+        return self._client.submit(fn, *args, pure=False)
+
+    def wait(self, handles):
+        from distributed import wait
+
+        done = wait(handles, return_when="FIRST_COMPLETED").done
+        return [(h, h.result()) for h in done]
+
+    def close(self, *, wait: bool = True) -> None:
+        try:
+            self._client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
+
+
+def _make_backend_factory(simulate_batch, workers, dask, dask_timeout) -> Callable[[], object]:
+    workers = check_int(workers, "workers", low=1, clause=_WHERE)
+    if dask is not None:
+        if not isinstance(dask, str) or not dask.strip():
+            raise TypeError(
+                f"dask must be a scheduler address such as 'tcp://host:8786' or 'local', "
+                f"got {dask!r}"
+            )
+        return lambda: _DaskBackend(dask.strip(), workers, float(dask_timeout))
+    if workers == 1:
+        return _InlineBackend
+    try:
+        pickle.dumps(simulate_batch)
+    except Exception as exc:
+        raise TypeError(
+            f"simulate_batch must be picklable for workers > 1 (a module-level function, a "
+            f"functools.partial of one, or an instance of a module-level class): {exc}"
+        ) from None
+    return lambda: _PoolBackend(workers)
+
+
+class _PointState:
+    __slots__ = (
+        "started",
+        "next_prefix",
+        "blocks",
+        "errors",
+        "bits",
+        "bit_errors",
+        "elapsed",
+        "reason",
+        "next_submit",
+        "inflight",
+        "done_blocks",
+        "done_errors",
+    )
+
+    def __init__(self):
+        self.started = False
+        self.next_prefix = self.next_submit = self.inflight = 0
+        self.blocks = self.errors = self.bits = self.bit_errors = 0
+        self.done_blocks = self.done_errors = 0
+        self.elapsed = 0.0
+        self.reason = ""
+
+
+def _execute(
+    simulate_batch,
+    snrs: tuple[float, ...],
+    settings: SweepSettings,
+    *,
+    backend_factory: Callable[[], object] | None,
+    observer=None,
+    done: dict | None = None,
+    on_batch: Callable | None = None,
+) -> SweepResult:
+    """The scheduler shared by :func:`run_sweep` and the campaign runner.
+
+    ``done`` maps ``(point, batch)`` to ``(BatchCounts, seconds)`` of batches already finished
+    (from a results store) and receives the new ones; ``on_batch(point, batch, snr_db, counts,
+    seconds)`` is called once per newly finished batch (to commit it).
+    """
+    done = {} if done is None else done
+    sizes = batch_sizes(settings)
+    n_batches, n_points = len(sizes), len(snrs)
+    states = [_PointState() for _ in snrs]
+    for (i, b), (counts, _) in done.items():
+        if i < n_points and b < n_batches:
+            states[i].done_blocks += counts.blocks
+            states[i].done_errors += counts.block_errors
+    points: list[PointResult] = []
+    frontier = 0
+    inflight: dict = {}
+    backend = None
+    capacity = 1
+
+    def advance() -> str:
+        """Grow the frontier point's counted prefix; emit events; '' while it runs."""
+        nonlocal frontier
+        while frontier < n_points:
+            i, s = frontier, states[frontier]
+            if not s.started:
+                s.started = True
+                _notify(observer, "point_started", i, snrs[i], settings)
+            while not s.reason and (i, s.next_prefix) in done:
+                counts, seconds = done[(i, s.next_prefix)]
+                s.next_prefix += 1
+                s.blocks += counts.blocks
+                s.errors += counts.block_errors
+                s.bits += counts.bits
+                s.bit_errors += counts.bit_errors
+                s.elapsed += seconds
+                s.reason = _stop_reason(s.errors, s.blocks, settings)
+                if not s.reason and observer is not None:
+                    partial = PointResult(
+                        snrs[i], s.blocks, s.errors, s.bits, s.bit_errors, s.elapsed, "running"
+                    )
+                    _notify(observer, "batch_done", i, partial, settings)
+            if not s.reason:
+                return ""
+            result = PointResult(
+                snrs[i], s.blocks, s.errors, s.bits, s.bit_errors, s.elapsed, s.reason
+            )
+            points.append(result)
+            _notify(observer, "point_done", i, result)
+            frontier += 1
+            if result.bler < settings.bler_floor and frontier < n_points:
+                return "bler-floor"
+        return "completed"
+
+    def choose():
+        """The next batch worth computing: the frontier point's, then (speculatively) later ones."""
+        for j in range(frontier, n_points):
+            s = states[j]
+            while s.next_submit < n_batches and (
+                (j, s.next_submit) in done or (j, s.next_submit) in inflight_keys
+            ):
+                s.next_submit += 1
+            if s.next_submit < n_batches:
+                if s.done_blocks == 0:
+                    limit = max(1, capacity // 2)
+                else:  # batches expected to reach the target errors at the observed BLER
+                    rate = max(s.done_errors, 1) / s.done_blocks
+                    limit = math.ceil(settings.target_block_errors / rate / settings.batch_size)
+                if s.next_submit < limit or (j == frontier and s.inflight == 0):
+                    return j, s.next_submit
+            if s.done_blocks and s.done_errors / s.done_blocks < settings.bler_floor:
+                return None  # the sweep likely stops at point j: no speculation beyond it
+        return None
+
+    inflight_keys: set = set()
+    stop = ""
+    try:
+        while True:
+            stop = advance()
+            if stop:
+                break
+            if backend is None:
+                if backend_factory is None:  # only read what is done (a stored campaign)
+                    stop = "incomplete"
+                    break
+                backend = backend_factory()
+                capacity = backend.capacity
+            while len(inflight) < capacity:
+                task = choose()
+                if task is None:
+                    break
+                i, b = task
+                handle = backend.submit(
+                    _run_batch, simulate_batch, snrs[i], sizes[b], settings.seed, i, b
+                )
+                inflight[handle] = task
+                inflight_keys.add(task)
+                states[i].inflight += 1
+            if not inflight:  # pragma: no cover - choose() always feeds the frontier point
+                raise RuntimeError("link engine: no batch to run for an unfinished point")
+            for handle, (counts, seconds) in backend.wait(list(inflight)):
+                i, b = inflight.pop(handle)
+                inflight_keys.discard((i, b))
+                states[i].inflight -= 1
+                _check_counts(counts, sizes[b])
+                if (i, b) in done:  # recomputed (a Dask retry): keep the first
+                    continue
+                if on_batch is not None:
+                    on_batch(i, b, snrs[i], counts, seconds)
+                done[(i, b)] = (counts, seconds)
+                states[i].done_blocks += counts.blocks
+                states[i].done_errors += counts.block_errors
+    except KeyboardInterrupt:
+        stop = "interrupted"
+    finally:
+        if backend is not None:
+            backend.close(wait=stop not in ("interrupted", ""))
+    return SweepResult(tuple(points), stop)
+
+
 def run_sweep(
     simulate_batch: BatchFunction,
     snr_dbs: Sequence[float],
     settings: SweepSettings | None = None,
     *,
     observer: SweepObserver | None = None,
+    workers: int = 1,
+    dask: str | None = None,
+    dask_timeout: float = 10.0,
 ) -> SweepResult:
     """Link engine: BLER sweep over increasing SNR points (see the module docstring for the rules).
 
     Parameters
     ----------
     simulate_batch : callable
-        ``simulate_batch(snr_db, batch_size, rng) -> BatchCounts``.
+        ``simulate_batch(snr_db, batch_size, rng) -> BatchCounts``; picklable when
+        ``workers > 1`` or ``dask`` is given (a module-level function or class instance, or a
+        :func:`functools.partial` of one, such as ``Preset.batch_function()``).
     snr_dbs : sequence of float
         Strictly increasing SNR points.
     settings : SweepSettings, optional
         Stopping rules and seed; defaults to ``SweepSettings()``.
     observer : SweepObserver, optional
-        Receives progress events.
+        Receives progress events, in sweep order.
+    workers : int, default 1
+        1 runs the batches in this process, one after another; ``N > 1`` in a local pool of ``N``
+        processes (the calling script needs an ``if __name__ == "__main__":`` guard).
+    dask : str, optional
+        Run the batches on a ``dask.distributed`` cluster: a scheduler address
+        (``"tcp://host:8786"``) or ``"local"`` for a fresh ``LocalCluster`` of
+        ``max(2, workers)`` single-threaded worker processes on 127.0.0.1.
+    dask_timeout : float, default 10
+        Seconds to wait for the scheduler; an unreachable one raises ``ConnectionError``.
 
     Returns
     -------
     SweepResult
-        The finished points; ``stop_reason`` says why the sweep ended. Ctrl-C is caught and
-        ends the sweep with ``stop_reason="interrupted"``.
+        The finished points, identical for any ``workers`` and ``dask``; ``stop_reason`` says
+        why the sweep ended. Ctrl-C is caught and ends the sweep with
+        ``stop_reason="interrupted"``.
 
     Examples
     --------
@@ -454,14 +1056,5 @@ def run_sweep(
     if not isinstance(settings, SweepSettings):
         raise TypeError(f"settings must be a SweepSettings, got {type(settings).__name__}")
     snrs = _check_snrs(snr_dbs)
-    points: list[PointResult] = []
-    try:
-        for i, snr in enumerate(snrs):
-            rng = point_rng(settings.seed, i)
-            point = run_point(simulate_batch, snr, settings, rng, index=i, observer=observer)
-            points.append(point)
-            if point.bler < settings.bler_floor and i + 1 < len(snrs):
-                return SweepResult(tuple(points), "bler-floor")
-    except KeyboardInterrupt:
-        return SweepResult(tuple(points), "interrupted")
-    return SweepResult(tuple(points), "completed")
+    factory = _make_backend_factory(simulate_batch, workers, dask, dask_timeout)
+    return _execute(simulate_batch, snrs, settings, backend_factory=factory, observer=observer)
