@@ -14,7 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from opennr._validation import as_bits, as_llrs, check_choice, check_int, check_last_axis
+from opennr._validation import (
+    as_bits,
+    as_llrs,
+    check_choice,
+    check_int,
+    check_last_axis,
+)
 from opennr.modulation.demapping import demodulate_soft
 from opennr.modulation.mapping import modulate
 from opennr.sequences.gold import gold_sequence

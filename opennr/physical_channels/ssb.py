@@ -116,7 +116,7 @@ def _check_cell(n_cell_id) -> int:
 def _pbch_and_dmrs(v: int) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     pbch_k, pbch_l, dmrs_k, dmrs_l = [], [], [], []
     for l in (1, 2, 3):
-        ks = range(240) if l != 2 else [*range(0, 48), *range(192, 240)]
+        ks = range(240) if l != 2 else [*range(48), *range(192, 240)]
         for k in ks:
             if k % 4 == v:
                 dmrs_k.append(k)

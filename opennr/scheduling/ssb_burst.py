@@ -347,7 +347,7 @@ def gscn_from_frequency(frequency) -> int:
     """
     if not isinstance(frequency, Real) or isinstance(frequency, bool):
         raise TypeError(f"frequency must be a real number in Hz, got {frequency!r}")
-    f = int(round(float(frequency)))
+    f = round(float(frequency))
     if f < 3_000_000_000:
         n, rem = divmod(f, 1_200_000)
         m, r2 = divmod(rem, 50_000)

@@ -18,8 +18,8 @@ Catalogue
 from opennr.waveform.generator import (
     FILL_MODES,
     GeneratedWaveform,
-    SsBurstConfig,
     SsbTransmission,
+    SsBurstConfig,
     WaveformConfig,
     default_ssb_case,
     generate_waveform,

@@ -495,7 +495,7 @@ def generate_waveform(config: WaveformConfig, *, impairments: Impairments | None
         bits = rng.integers(0, 2, (2, n), dtype=np.int8)
         grid[mask] = amp * ((1 - 2 * bits[0]) + 1j * (1 - 2 * bits[1])).astype(np.complex64)
     f0 = f_centre if config.upconversion_phase else 0.0
-    kw = dict(nfft=info.nfft, carrier_frequency=f0, normalization="ortho")
+    kw = {"nfft": info.nfft, "carrier_frequency": f0, "normalization": "ortho"}
     frac = 0.0 if not blocks else k_pos - np.floor(k_pos)
     if blocks and frac == 0.0:
         grid = grid + ssb_grid

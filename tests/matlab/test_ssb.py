@@ -72,7 +72,7 @@ def test_matlab_chain_mib_round_trip():
     block[ind - 1] = sym  # MATLAB column-major linear indexing into the 240 x 4 block
     rx = block[ind - 1]
     soft = nrPBCHDecode(rx, ncellid, ssbindex % 8, 0.5)
-    scrblk, err, trblk, lsbofsfn, hrf, msbidxoffset = nrBCHDecode(soft, 8, lssb, ncellid)
+    _scrblk, err, trblk, lsbofsfn, hrf, _msbidxoffset = nrBCHDecode(soft, 8, lssb, ncellid)
     assert int(err) == 0 and Mib.from_bits(trblk) == mib
     assert lsbofsfn.tolist() == [0, 1, 1, 0] and int(hrf) == 0  # 598 = 0b1001010110
 

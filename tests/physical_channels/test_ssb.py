@@ -111,7 +111,7 @@ def test_block_round_trip(trial):
 
 def test_block_bad_inputs():
     mib = Mib.from_sfn(100)
-    kw = dict(n_cell_id=1, ssb_index=0, sfn=100, half_frame=0, l_max=8)
+    kw = {"n_cell_id": 1, "ssb_index": 0, "sfn": 100, "half_frame": 0, "l_max": 8}
     with pytest.raises(TypeError, match="Mib"):
         ssb_block(mib.to_bits(), **kw)
     with pytest.raises(ValueError, match="system_frame_number"):

@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from opennr.sequences.gold import gold_sequence
-from opennr.signals.pbch_dmrs import PBCH_DMRS_LENGTH, i_ssb_bar, pbch_dmrs, pbch_dmrs_c_init
+from opennr.signals.pbch_dmrs import (
+    PBCH_DMRS_LENGTH,
+    i_ssb_bar,
+    pbch_dmrs,
+    pbch_dmrs_c_init,
+)
 
 
 def _c_bitwise(c_init: int, n: int) -> list[int]:

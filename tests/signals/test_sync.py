@@ -5,7 +5,6 @@ import pytest
 
 from opennr.signals.sync import NUM_CELL_IDS, cell_id, cell_id_parts, pss, sss
 
-
 # MathWorks documentation, nrPSS / nrSSS pages ("ncellid = 17; pss = nrPSS(ncellid)"): the first
 # 15 printed values of each 127x1 output.
 MATLAB_PSS_17 = [-1, -1, -1, -1, -1, -1, 1, 1, 1, -1, -1, -1, 1, -1, -1]
