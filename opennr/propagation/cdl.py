@@ -37,6 +37,7 @@ import numpy as np
 
 from opennr._validation import check_int
 from opennr.propagation import apply as _apply
+from opennr.propagation._cdl_kernels import path_gains_kernel, ray_coefficients_kernel
 from opennr.propagation.antenna import PanelArray, unit_vector
 from opennr.propagation.cdl_tables import CdlProfile, cdl_profile, ray_offset_angles
 
@@ -384,6 +385,41 @@ def ray_coefficients(rays: CdlRays, tx_array: PanelArray, rx_array: PanelArray) 
     return coef
 
 
+def _array_args(arr: PanelArray):
+    from opennr.propagation.antenna import rotation_matrix
+
+    return (np.ascontiguousarray(arr.element_positions()),
+            np.deg2rad(arr.element_slants()).astype(np.float64),
+            rotation_matrix(arr.orientation),
+            0 if arr.element == "38.901" else 1,
+            int(arr.polarization_model))
+
+
+def _ray_coefficients_numba(rays: CdlRays, tx_array: PanelArray, rx_array: PanelArray):
+    """Numba twin of :func:`ray_coefficients` (same output, complex128 [B, P, 20, n_rx, n_tx])."""
+    c = rays.clusters
+    b, p, m = rays.aoa.shape
+    out = np.empty((b, p, m, rx_array.num_elements, tx_array.num_elements), np.complex128)
+    ray_coefficients_kernel(rays.zoa, rays.aoa, rays.zod, rays.aod, rays.phases,
+                            np.sqrt(rays.ray_powers), c.specular.astype(np.uint8),
+                            10.0 ** (-c.xpr_db / 20.0), *_array_args(rx_array),
+                            *_array_args(tx_array), out)
+    return out
+
+
+def _subcarrier_phasors(f: np.ndarray, delays: np.ndarray) -> np.ndarray:
+    """``exp(-j 2 pi f_k tau_p)`` [K, P] complex64 for equally spaced ``f`` (phasor recurrence)."""
+    k = f.size
+    if k > 2 and np.allclose(np.diff(f), f[1] - f[0], rtol=0, atol=1e-6):
+        step = np.exp(-2j * np.pi * (f[1] - f[0]) * delays)
+        e = np.empty((k, delays.size), np.complex128)
+        e[0] = np.exp(-2j * np.pi * f[0] * delays)
+        e[1:] = step
+        np.cumprod(e, axis=0, out=e)
+        return e.astype(np.complex64)
+    return np.exp(-2j * np.pi * np.outer(f, delays)).astype(np.complex64)
+
+
 class CdlChannel:
     """TR 38.901 §7.7.1: CDL-A..E MIMO channel with antenna arrays, Doppler and continuous time.
 
@@ -476,10 +512,7 @@ class CdlChannel:
             isinstance(sample_density, float) and math.isinf(sample_density)) else math.inf
         self.sample_density = sd
         self.rays = generate_cdl_rays(self.clusters, rng, self.batch_size)
-        coef = ray_coefficients(self.rays, self.tx_array, self.rx_array)  # [B, P, M, U, S]
-        b, p, m, u, s = coef.shape
-        self._coef = np.ascontiguousarray(
-            coef.reshape(b, p, m, u * s).transpose(0, 1, 3, 2))  # [B, P, US, M]
+        self._coef = _ray_coefficients_numba(self.rays, self.tx_array, self.rx_array)
         az, ze = np.deg2rad(self.ut_direction_of_travel)
         v_hat = np.array([np.sin(ze) * np.cos(az), np.sin(ze) * np.sin(az), np.cos(ze)])
         self.ray_doppler = fd * (unit_vector(self.rays.zoa, self.rays.aoa) @ v_hat)  # [B, P, M]
@@ -514,11 +547,16 @@ class CdlChannel:
         self._history = None
 
     def _gains(self, times: np.ndarray) -> np.ndarray:
-        b, p, _us, _ = self._coef.shape
+        b, p = self._coef.shape[:2]
+        out = np.empty((b, self.num_rx, self.num_tx, p, times.size), np.complex64)
+        path_gains_kernel(self._coef, self.ray_doppler, np.ascontiguousarray(times), out)
+        return out
+
+    def _gains_numpy(self, times: np.ndarray) -> np.ndarray:
+        """NumPy twin of the path-gain kernel (tests)."""
         ph = np.exp(2j * np.pi * self.ray_doppler[..., None] * times)  # [B, P, M, T]
-        g = np.matmul(self._coef, ph)  # [B, P, US, T]
-        g = g.reshape(b, p, self.num_rx, self.num_tx, times.size).transpose(0, 2, 3, 1, 4)
-        return np.ascontiguousarray(g, dtype=np.complex64)
+        g = np.einsum("bpmus,bpmt->buspt", self._coef, ph)
+        return g.astype(np.complex64)
 
     def path_gains(self, times) -> np.ndarray:
         """TR 38.901 eq. 7.5-22/7.5-29: path gains at absolute ``times`` (s), complex64 [B, n_rx, n_tx, P, T].
@@ -597,4 +635,6 @@ class CdlChannel:
                                 start_time=_real(start_time, "start_time"))
         gains = self.path_gains(t)
         f = _apply.subcarrier_frequencies(carrier)
-        return _apply.ofdm_channel_response(gains, self.path_delays, f)
+        # = apply.ofdm_channel_response(gains, delays, f), with the [K, P] phasors made by a
+        # recurrence over the equally spaced subcarriers instead of K P complex exponentials.
+        return np.matmul(_subcarrier_phasors(f, self.path_delays), gains)

@@ -315,3 +315,38 @@ def test_bad_call_arguments():
         ch.path_gains([np.nan])
     with pytest.raises(TypeError, match="clusters"):
         generate_cdl_rays("CDL-A", np.random.default_rng(0))
+
+
+# -- kernels vs NumPy twins -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "tx, rx",
+    [
+        (PanelArray(size=(2, 2, 2, 1, 1)), PanelArray(size=(1, 1, 2, 1, 1), element="isotropic")),
+        (PanelArray(size=(1, 2, 2, 1, 2), element_spacing=(0.5, 0.5, 1.0, 1.0),
+                    orientation=(30, 10, 5), polarization_model=1),
+         PanelArray(size=(2, 1, 1, 1, 1), orientation=(180, 0, 0), polarization_angles=(0, 90))),
+    ],
+)
+@pytest.mark.parametrize("name", ["CDL-B", "CDL-E"])
+def test_coefficient_and_gain_kernels_match_numpy_twins(tx, rx, name):
+    from opennr.propagation.cdl import _ray_coefficients_numba, ray_coefficients
+
+    ch = CdlChannel(name, 100e-9, max_doppler_shift=120.0, tx_array=tx, rx_array=rx, seed=5,
+                    batch_size=2)
+    ref = ray_coefficients(ch.rays, tx, rx)
+    np.testing.assert_allclose(_ray_coefficients_numba(ch.rays, tx, rx), ref, atol=1e-12)
+    t = np.array([0.0, 3e-4, 1.7e-3])
+    np.testing.assert_allclose(ch.path_gains(t), ch._gains_numpy(t), atol=2e-6)
+
+
+def test_ofdm_response_equals_apply_ofdm_channel_response():
+    from opennr.propagation.apply import ofdm_channel_response, subcarrier_frequencies, symbol_times
+
+    carrier = CarrierConfig(subcarrier_spacing=30, n_size_grid=106)
+    ch = CdlChannel("CDL-C", 300e-9, max_doppler_shift=97.0, tx_array=_xpol(2),
+                    rx_array=_xpol(2), seed=12)
+    h = ch.ofdm_response(carrier, start_time=2e-3)
+    t = symbol_times(carrier, start_time=2e-3)
+    want = ofdm_channel_response(ch.path_gains(t), ch.path_delays, subcarrier_frequencies(carrier))
+    assert h.shape == want.shape == (1, 4, 4, 1272, 14) and h.dtype == np.complex64
+    np.testing.assert_allclose(h, want, atol=2e-5 * np.abs(want).max())
