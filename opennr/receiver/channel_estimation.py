@@ -162,28 +162,52 @@ def _check_nonneg(value, name: str) -> float:
     return val
 
 
+#: Despread DM-RS estimates each Wiener-interpolated value is computed from (the nearest ones).
+_WIENER_TAPS = 24
+
+
 def _wiener_frequency(ls, inv_pow, pos_k, k_alloc, noise_var, scs_hz, delay_spread, pdp):
     """Frequency Wiener filter of the despread estimates of each port onto ``k_alloc``.
 
     ``ls`` [..., R, P, S, F] -> ([..., R, P, S, K_alloc], relative error variance [P, K_alloc]).
-    The prior's power ``P_h`` of each port is estimated as ``mean|h_LS|^2 - sigma^2 mean c``.
+    Each output uses the ``M = min(F, 24)`` nearest estimates: ``w_k = r_k^T (R_MM + (sigma^2 /
+    P_h) diag(c))^-1``; the ``M x M`` matrices are inverted once per distinct window (one for an
+    evenly spaced allocation). The prior's power ``P_h`` is ``mean|h_LS|^2 - sigma^2 mean c``
+    over all ports.
     """
-    num_p = ls.shape[-3]
+    num_p, f = ls.shape[-3], ls.shape[-1]
+    m = min(f, _WIENER_TAPS)
     out = np.empty(ls.shape[:-1] + (k_alloc.size,), dtype=np.complex64)
     err = np.empty((num_p, k_alloc.size))
     sigma2 = float(np.mean(noise_var))
+    c_all = inv_pow.mean(axis=1)  # [P, F], noise gain of each despread estimate
+    power = float(np.mean(np.abs(ls) ** 2))
+    p_h = max(power - sigma2 * float(c_all.mean()), 1e-3 * max(power, 1e-30))
+    cache = {}
     for p in range(num_p):
-        src = pos_k[p]
-        c = inv_pow[p].mean(axis=0)  # [F], noise gain of each despread estimate
-        lp = ls[..., p, :, :]
-        p_h = float(np.mean(np.abs(lp) ** 2)) - sigma2 * float(c.mean())
-        p_h = max(p_h, 1e-3 * max(float(np.mean(np.abs(lp) ** 2)), 1e-30))
-        r_ff = frequency_correlation(scs_hz * (src[:, None] - src[None, :]), delay_spread, pdp)
-        r_kf = frequency_correlation(scs_hz * (k_alloc[:, None] - src[None, :]), delay_spread, pdp)
-        a = r_ff + np.diag(sigma2 / p_h * c + 1e-9)
-        w = np.linalg.solve(a.T, r_kf.T).T  # W = R_kf A^-1   [K_alloc, F]
-        err[p] = np.clip(1.0 - np.real(np.sum(w * np.conj(r_kf), axis=1)), 0.0, 1.0)
-        out[..., p, :, :] = lp @ w.T.astype(np.complex64)
+        src, c = pos_k[p], c_all[p]
+        key = (src.tobytes(), c.tobytes())
+        if key not in cache:
+            nearest = np.clip(np.searchsorted(src, k_alloc), 0, f - 1)
+            start = np.clip(nearest - m // 2, 0, f - m)
+            inv_of = {}
+            a_inv = np.empty((f - m + 1, m, m), dtype=np.complex128)
+            for st in np.unique(start):
+                pos, cc = src[st:st + m], c[st:st + m]
+                wkey = ((pos - pos[0]).tobytes(), cc.tobytes())
+                if wkey not in inv_of:
+                    a = frequency_correlation(scs_hz * (pos[:, None] - pos[None, :]), delay_spread, pdp)
+                    a[np.arange(m), np.arange(m)] += sigma2 / p_h * cc + 1e-9
+                    inv_of[wkey] = np.linalg.inv(np.conj(a))  # A^T = conj(A): w = A^-T r
+                a_inv[st] = inv_of[wkey]
+            idx = start[:, None] + np.arange(m)[None, :]  # [K_alloc, M]
+            r = frequency_correlation(scs_hz * (k_alloc[:, None] - src[idx]), delay_spread, pdp)
+            w = np.einsum("kij,kj->ki", a_inv[start], r)  # [K_alloc, M]
+            e = np.clip(1.0 - np.real(np.sum(w * np.conj(r), axis=1)), 0.0, 1.0)
+            cache[key] = (idx, w.astype(np.complex64), e)
+        idx, w, e = cache[key]
+        err[p] = e
+        out[..., p, :, :] = np.einsum("...km,km->...k", ls[..., p, :, :][..., idx], w)
     return out, err
 
 
@@ -289,11 +313,12 @@ def dmrs_channel_estimate(
     occasions), the estimate at subcarrier ``k`` is ``sum_u W_ku h_u``, ``W = R_kf (R_ff +
     (sigma^2 / P_h) diag(c))^-1``, ``R_ff[u, v] = r_f((s_u - s_v) Delta f)``, ``R_kf[k, u] =
     r_f((k - s_u) Delta f)``, ``sigma^2`` the noise-variance estimate (mean over the batch) and
-    ``P_h = mean|h_u|^2 - sigma^2 mean c_u`` the channel power of the port. In time the
+    ``P_h = mean|h_u|^2 - sigma^2 mean c_u`` the channel power (pooled over the ports). In time the
     frequency-filtered occasions are combined the same way with ``R_t[i, j] = r_t((l_i - l_j) T)``
     (``T = 1 ms / (2^mu N_symb^slot)``, CP included on average) and the mean relative error
     ``1 - W_k r_k^H`` of the frequency stage as the noise term. The filters are computed per
-    call (an ``F x F`` solve per port, ``F`` = despread estimates per DM-RS symbol).
+    call, each output subcarrier from its 24 nearest despread estimates (one ``24 x 24`` inverse
+    per distinct window shape; ports with the same DM-RS subcarriers share the filter).
 
     CDM separation is exact only when a port's channel is constant over the 2 (4) REs of a cover;
     with a channel that changes by ``d`` between the two REs, the other port of the pair leaks in
