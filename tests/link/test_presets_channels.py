@@ -23,7 +23,7 @@ from opennr.link.presets import (
     simulate_shared_channel_batch,
 )
 
-NEW = ("polar-dci-awgn", "pdsch-awgn", "pusch-awgn", "pusch-tp-awgn")
+NEW = ("polar-dci-awgn", "pdsch-awgn", "pusch-awgn", "pusch-tp-awgn", "pdsch-tdlc")
 #: (high SNR where no block may fail, low SNR where every block must fail), Es/N0 per RE in dB.
 #: Measured with 300 blocks (seed 1): DCI BLER 0.5 at -3 dB, 0 from 0 dB; 16QAM slots 1.0 at
 #: 3 dB, < 0.01 from 4 dB (practical estimation).
@@ -32,6 +32,7 @@ LIMITS = {
     "pdsch-awgn": (9.0, 0.0),
     "pusch-awgn": (9.0, 0.0),
     "pusch-tp-awgn": (9.0, 0.0),
+    "pdsch-tdlc": (30.0, -5.0),
 }
 
 
@@ -144,11 +145,15 @@ def test_dci_config_rejects(kwargs, exc, match):
         DciAwgnConfig(**kwargs)
 
 
-def test_tdl_channel_not_silently_awgn():
-    cfg = SharedChannelLinkConfig(channel="tdl-c", n_prb=4)
-    try:
-        c = simulate_shared_channel_batch(cfg, 40.0, 2, np.random.default_rng(0))
-    except ImportError as exc:
-        assert "TdlChannel" in str(exc)
-    else:
-        assert c.blocks == 2
+def test_tdl_c_fades_and_perfect_estimation_uses_the_true_channel():
+    # 1 receive antenna, TDL-C 300 ns, 24 PRB: measured BLER 0.65 at 4 dB and 0.19 at 8 dB
+    # (300 slots), while AWGN has none from 4.5 dB. 40 slots of 12 PRB at 6 dB: at least 5 errors
+    # unless the fading is lost.
+    fading = build_batch_function("pdsch-tdlc", {"num_rx_antennas": 1, "n_prb": 12})
+    awgn = build_batch_function("pdsch-awgn", {"n_prb": 12})
+    rng = np.random.default_rng(5)
+    assert awgn(6.0, 40, rng).block_errors == 0
+    assert fading(6.0, 40, rng).block_errors >= 5
+    # Perfect CSI: the receiver gets the drawn channel [n, R, 1, K, L]; noiseless -> no error.
+    perfect = build_batch_function("pdsch-tdlc", {"estimation": "perfect", "n_prb": 6})
+    assert perfect(60.0, 6, np.random.default_rng(6)).block_errors == 0
