@@ -215,12 +215,23 @@ class Impairments:
 
 def _apply_fading(x: np.ndarray, imp: Impairments, sample_rate: float,
                   rng: np.random.Generator) -> np.ndarray:
+    """One-antenna TDL channel (TR 38.901 §7.7.2) of :mod:`opennr.propagation.tdl`."""
     if not fading_available():
         raise ValueError(f"fading={imp.fading!r} needs opennr.propagation.tdl (TR 38.901 §7.7.2), "
                          f"which is not available in this installation")
-    from opennr.waveform._fading import tdl_fade
+    from opennr.propagation.tdl import TdlChannel
 
-    return tdl_fade(x, imp.fading, imp.delay_spread, imp.max_doppler, sample_rate, rng)
+    kwargs = {"max_doppler": imp.max_doppler, "rng": rng}
+    if imp.fading.upper().startswith("TDL-"):  # TDL-A..E are scaled to a delay spread (§7.7.3)
+        kwargs["delay_spread"] = imp.delay_spread
+    channel = TdlChannel(imp.fading, **kwargs)
+    flat = x.reshape(-1, x.shape[-1])
+    out = np.empty_like(flat)
+    for i, row in enumerate(flat):
+        rx, _, _ = channel(row[None, :], sample_rate, start_time=0.0)
+        out[i] = rx[0, 0]
+        channel.redraw(rng)
+    return out.reshape(x.shape)
 
 
 def apply_impairments(samples, impairments: Impairments, sample_rate: float,

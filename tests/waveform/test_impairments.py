@@ -43,12 +43,23 @@ def test_apply_impairments_order(rng):
     np.testing.assert_array_equal(apply_impairments(x, Impairments(), 1e4), x)
 
 
-def test_fading_flag():
+def test_fading(rng):
     assert isinstance(fading_available(), bool)
+    x = np.ones(4000, np.complex64)
     if not fading_available():
         with pytest.raises(ValueError, match="tdl"):
-            apply_impairments(np.ones(8, np.complex64), Impairments(fading="TDL-A"), 1e6,
-                              np.random.default_rng(0))
+            apply_impairments(x, Impairments(fading="TDL-A"), 1e6, rng)
+        return
+    y = apply_impairments(x, Impairments(fading="TDLA30", max_doppler=0.0), 7.68e6, rng)
+    assert y.shape == x.shape and y.dtype == np.complex64
+    # zero Doppler: a constant channel, so a constant input gives a constant output (after the
+    # filter's start-up and before its end, which cover the longest path, 290 ns = 3 samples, and
+    # the fractional-delay interpolator's half length)
+    tail = y[200:-50]
+    assert np.allclose(tail, tail[0], atol=1e-3 * abs(tail[0]))
+    z = apply_impairments(np.ones((2, 500), np.complex64), Impairments(fading="TDL-B",
+                          delay_spread=100e-9), 7.68e6, rng)
+    assert z.shape == (2, 500) and not np.allclose(z[0], z[1])  # independent realisations
 
 
 def test_bad_inputs(rng):
