@@ -16,8 +16,8 @@ Format (all keys optional; the comments give the defaults)::
     plot = "pdsch.png"           # PNG plot (opennr-<preset>.png)
 
     [stopping]
-    target_errors = 200          # block errors that end a point (100)
-    max_blocks = 5000            # blocks that end a point at the latest (2000)
+    target_errors = 200          # block errors that end a point (the preset's, mostly 100)
+    max_blocks = 5000            # blocks that end a point at the latest (mostly 2000)
     batch_size = 50              # blocks per batch (the preset's)
     bler_floor = 1e-3            # stop the sweep below this BLER, 0 disables (1e-3)
 
@@ -30,7 +30,7 @@ Relative ``store`` and ``plot`` paths are taken relative to the working director
 Examples
 --------
 >>> cfg = parse_campaign_config('preset = "bpsk-awgn"\\nsnr = "0:2:4"\\n[stopping]\\nmax_blocks = 50')
->>> cfg.preset, cfg.snr_db, cfg.max_blocks, cfg.target_errors
+>>> cfg.preset, cfg.snr_db, cfg.max_blocks, cfg.settings().target_block_errors
 ('bpsk-awgn', (0.0, 2.0, 4.0), 50, 100)
 >>> try:
 ...     parse_campaign_config('preset = "bpsk-awgn"\\nseeed = 3', source="c.toml")
@@ -54,6 +54,8 @@ __all__ = [
     "DEFAULT_STORE",
     "CampaignConfig",
     "ConfigError",
+    "check_overrides",
+    "check_snr_grid",
     "load_campaign_config",
     "parse_campaign_config",
     "parse_snr",
@@ -176,8 +178,8 @@ class CampaignConfig:
     overrides : dict
         Preset config fields to replace.
     snr_db : tuple of float or None
-    target_errors, max_blocks : int
-    batch_size : int or None
+    target_errors, max_blocks, batch_size : int or None
+        Stopping rules; None: the preset's (100 errors, 2000 blocks for most presets).
     bler_floor : float
     seed : int
     workers : int or None
@@ -198,8 +200,8 @@ class CampaignConfig:
     preset: str = "ldpc-awgn"
     overrides: Mapping[str, Any] = field(default_factory=dict)
     snr_db: tuple[float, ...] | None = None
-    target_errors: int = 100
-    max_blocks: int = 2000
+    target_errors: int | None = None
+    max_blocks: int | None = None
     batch_size: int | None = None
     bler_floor: float = 1e-3
     seed: int = 1
@@ -249,11 +251,26 @@ class CampaignConfig:
 
         preset = self.preset_object() if preset is None else preset
         return SweepSettings(
-            target_block_errors=self.target_errors,
-            max_blocks=self.max_blocks,
+            target_block_errors=(
+                self.target_errors if self.target_errors is not None else preset.target_errors
+            ),
+            max_blocks=self.max_blocks if self.max_blocks is not None else preset.max_blocks,
             batch_size=self.batch_size if self.batch_size is not None else preset.batch_size,
             bler_floor=self.bler_floor,
             seed=self.seed,
+        )
+
+    def spec(self):
+        """The :class:`~opennr.link.campaign.CampaignSpec` to run (grid and settings resolved)."""
+        from opennr.link.campaign import CampaignSpec
+
+        preset = self.preset_object()
+        return CampaignSpec(
+            preset=self.preset,
+            overrides=dict(self.overrides),
+            snr_db=self.grid(preset),
+            settings=self.settings(preset),
+            name=self.name,
         )
 
     def to_dict(self) -> dict:
@@ -321,12 +338,34 @@ class _Checker:
         return value
 
 
+def check_overrides(overrides: Mapping[str, Any], preset_name: str, *, source=None,
+                    lines: Mapping[str, int] | None = None) -> dict:
+    """Link campaign: check preset config overrides (names, types, values) for ``preset_name``.
+
+    A value must have the type of the preset's current value (an integer is accepted for a
+    float); the preset's config then validates the values. Raises :class:`ConfigError` naming
+    ``overrides.<key>`` (and its line when ``lines`` maps it).
+
+    Examples
+    --------
+    >>> check_overrides({"max_iterations": 8}, "ldpc-awgn")
+    {'max_iterations': 8}
+    >>> try:
+    ...     check_overrides({"mcs": 1.5}, "pdsch-awgn", source="--set")
+    ... except ConfigError as exc:
+    ...     print(exc)
+    --set: key 'overrides.mcs': must be an integer like the preset's value 10, got a number (1.5)
+    """
+    return _check_overrides(dict(overrides), preset_name, _Checker(source, dict(lines or {})))
+
+
 def _check_overrides(overrides: dict, preset_name: str, check: _Checker) -> dict:
     """Types of the override values against the preset config's current values."""
     from opennr.link.presets import PRESETS
 
-    if preset_name not in PRESETS:  # reported by the caller
-        return dict(overrides)
+    if preset_name not in PRESETS:
+        raise check.error("preset", f"unknown preset {preset_name!r}; choose one of "
+                          f"{', '.join(PRESETS)}")
     preset = PRESETS[preset_name]
     out = {}
     for key, value in overrides.items():

@@ -57,7 +57,18 @@ def test_empty_file_gives_the_defaults():
     assert cfg.preset == "ldpc-awgn" and cfg.store == DEFAULT_STORE and cfg.workers is None
     preset = cfg.preset_object()
     assert cfg.grid(preset) == preset.snr_db
-    assert cfg.settings(preset).batch_size == preset.batch_size
+    assert cfg.settings(preset) == SweepSettings(100, 2000, preset.batch_size, 1e-3, 1)
+    tdl = CampaignConfig(preset="pdsch-tdlc")
+    assert (tdl.settings().target_block_errors, tdl.settings().max_blocks) == (50, 400)
+
+
+def test_spec_for_the_engine():
+    spec = parse_campaign_config(FULL).spec()
+    assert (spec.preset, spec.name, spec.snr_db) == ("pdsch-awgn", "pdsch-mcs16", (2.0, 2.5, 3.0, 3.5, 4.0))
+    assert spec.overrides == {"estimation": "perfect", "mcs": 16}
+    assert spec.settings == SweepSettings(20, 300, 25, 0.01, 7)
+    default = CampaignConfig(preset="bpsk-awgn").spec()
+    assert default.snr_db == default.preset_object().snr_db
 
 
 @pytest.mark.parametrize(
