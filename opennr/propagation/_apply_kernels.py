@@ -12,12 +12,14 @@ from numba import njit
 __all__ = ["time_channel_kernel", "time_channel_numpy"]
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=True)
 def time_channel_kernel(xr, xi, hr, hi, seg_start, seg_stop, weights, tap0, pad, yr, yi):
-    """Time-varying FIR ``y[b, r, n] = sum_t sum_j h_j(n)[b, r, t] x[b, t, n - tap0 - j]``.
+    """Time-varying FIR ``y[b, r, n] += sum_t sum_j h_j(n)[b, r, t] x[b, t, n - tap0 - j]``.
 
     ``h_j(n) = (1 - w_n) h[..., i, j] + w_n h[..., i + 1, j]`` for the samples ``n`` of segment
-    ``i`` (``seg_start[i] <= n < seg_stop[i]``), ``w_n = weights[n]``.
+    ``i`` (``seg_start[i] <= n < seg_stop[i]``), ``w_n = weights[n]``. Per output sample the
+    interpolated taps are summed against a contiguous, tap-reversed window of the input (a
+    float32 reduction that LLVM vectorises; ``fastmath`` only reorders that sum).
 
     Parameters
     ----------
@@ -31,15 +33,18 @@ def time_channel_kernel(xr, xi, hr, hi, seg_start, seg_stop, weights, tap0, pad,
     tap0 : int
         Delay in samples of tap ``j = 0`` (may be negative: non-causal taps of the sinc).
     pad : int
-    yr, yi : float32 [B, n_rx, S], zeroed
+    yr, yi : float32 [B, n_rx, S], accumulated into (pass zeros)
     """
     n_b, n_rx, n_tx, n_t, n_m = hr.shape
     bx_one = xr.shape[0] == 1
+    h0r = np.empty(n_m, np.float32)
+    h0i = np.empty(n_m, np.float32)
+    dr = np.empty(n_m, np.float32)
+    di = np.empty(n_m, np.float32)
+    base = pad - tap0 - (n_m - 1)
     for b in range(n_b):
         bx = 0 if bx_one else b
         for r in range(n_rx):
-            yrow_r = yr[b, r]
-            yrow_i = yi[b, r]
             for i in range(n_t - 1):
                 a = seg_start[i]
                 e = seg_stop[i]
@@ -48,22 +53,26 @@ def time_channel_kernel(xr, xi, hr, hi, seg_start, seg_stop, weights, tap0, pad,
                 for t in range(n_tx):
                     xrow_r = xr[bx, t]
                     xrow_i = xi[bx, t]
-                    for j in range(n_m):
-                        h0r = hr[b, r, t, i, j]
-                        h0i = hi[b, r, t, i, j]
-                        dr = hr[b, r, t, i + 1, j] - h0r
-                        di = hi[b, r, t, i + 1, j] - h0i
-                        if h0r == 0.0 and h0i == 0.0 and dr == 0.0 and di == 0.0:
-                            continue
-                        off = pad - tap0 - j
-                        for n in range(a, e):
-                            w = weights[n]
-                            cr = h0r + w * dr
-                            ci = h0i + w * di
-                            vr = xrow_r[n + off]
-                            vi = xrow_i[n + off]
-                            yrow_r[n] += cr * vr - ci * vi
-                            yrow_i[n] += cr * vi + ci * vr
+                    for j in range(n_m):  # reversed taps: q = M - 1 - j
+                        q = n_m - 1 - j
+                        h0r[q] = hr[b, r, t, i, j]
+                        h0i[q] = hi[b, r, t, i, j]
+                        dr[q] = hr[b, r, t, i + 1, j] - hr[b, r, t, i, j]
+                        di[q] = hi[b, r, t, i + 1, j] - hi[b, r, t, i, j]
+                    for n in range(a, e):
+                        w = weights[n]
+                        sr = np.float32(0.0)
+                        si = np.float32(0.0)
+                        o = n + base
+                        for q in range(n_m):
+                            cr = h0r[q] + w * dr[q]
+                            ci = h0i[q] + w * di[q]
+                            vr = xrow_r[o + q]
+                            vi = xrow_i[o + q]
+                            sr += cr * vr - ci * vi
+                            si += cr * vi + ci * vr
+                        yr[b, r, n] += sr
+                        yi[b, r, n] += si
 
 
 def time_channel_numpy(x, gains, gain_times, delays, sample_rate, start_time, half_length,
