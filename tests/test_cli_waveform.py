@@ -46,6 +46,18 @@ def test_impairments_and_text_output(tmp_path):
     assert g["opennr:ssb_blocks"][0]["sample_offset"] == 1234 + 2 * 512 + 40 + 36  # case A symbol 2
 
 
+def test_fading_option(tmp_path):
+    r = _run(["waveform", str(tmp_path / "f"), "--scs", "15", "--prb", "25", "--sample-rate",
+              "7.68e6", "--subframes", "2", "--fading", "TDL-C", "--delay-spread", "100e-9",
+              "--doppler", "30", "--upconversion-phase", "--center-frequency", "2e9", "--json"])
+    assert r.exit_code == 0, r.output
+    g = read_recording(tmp_path / "f.sigmf-meta").metadata["global"]
+    assert g["opennr:impairments"]["fading"] == "TDL-C"
+    assert g["opennr:impairments"]["max_doppler"] == 30.0 and g["opennr:upconversion_phase"]
+    r = _run(["waveform", str(tmp_path / "g"), "--fading", "TDL-Z"])
+    assert r.exit_code == 2 and "TDL-Z" in r.output
+
+
 def test_bad_options(tmp_path):
     for args, text in ((["--pci", "1008"], "n_cell_id"), (["--sample-rate", "10e6"], "sample_rate"),
                        (["--period", "7"], "periodicity"), (["--scs", "60"], "60"),

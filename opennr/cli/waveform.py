@@ -72,7 +72,10 @@ def waveform_command(
     cfo: Annotated[float, typer.Option(help="Carrier frequency offset in Hz.")] = 0.0,
     timing_offset: Annotated[int, typer.Option(help="Circular delay in samples.")] = 0,
     snr: Annotated[float | None, typer.Option(help="SNR per SS/PBCH resource element (E_RE/N0) in dB; default: no noise.")] = None,
-    fading: Annotated[str | None, typer.Option(help="TDL profile (e.g. TDL-A) if opennr.propagation.tdl is available.")] = None,
+    fading: Annotated[str | None, typer.Option(help="TDL profile: TDL-A..TDL-E, TDLA30, TDLB100, TDLC300 (TR 38.901 §7.7.2).")] = None,
+    delay_spread: Annotated[float, typer.Option(help="RMS delay spread in s for TDL-A..E.")] = 30e-9,
+    doppler: Annotated[float, typer.Option(help="Maximum Doppler shift in Hz for --fading.")] = 5.0,
+    upconversion_phase: Annotated[bool, typer.Option(help="Apply the TS 38.211 §5.4 symbol phases of --center-frequency.")] = False,
     seed: Annotated[int, typer.Option(help="Seed of the random generator (fill, noise, fading).")] = 0,
     datatype: Annotated[Datatype, typer.Option(help="SigMF sample format.")] = Datatype.cf32_le,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead of text.")] = False,
@@ -91,9 +94,10 @@ def waveform_command(
                               paired=True)
         duration = subframes if subframes is not None else 10 * frames
         config = WaveformConfig(carrier, burst, num_subframes=duration, sample_rate=sample_rate,
-                                center_frequency=center_frequency, fill=fill.value)
+                                center_frequency=center_frequency, fill=fill.value,
+                                upconversion_phase=upconversion_phase)
         impairments = Impairments(cfo_hz=cfo, timing_offset=timing_offset, snr_db=snr,
-                                  fading=fading)
+                                  fading=fading, delay_spread=delay_spread, max_doppler=doppler)
         w = generate_waveform(config, impairments=impairments, rng=np.random.default_rng(seed))
         meta = write_waveform(output, w, center_frequency=center_frequency,
                               datatype=datatype.value)
