@@ -16,74 +16,105 @@ _DEG = math.pi / 180.0
 
 
 @njit(cache=True)
-def _field_gcs(theta, phi, r, slant, element, model):
-    """GCS field (F_theta, F_phi) of one element (angles in radians, r = LCS->GCS rotation).
+def _local_frame(theta, phi, r, element, identity, frame):
+    """Per direction and array: element amplitude and the map (F'_theta, F'_phi) -> (F_theta, F_phi).
 
     Same maths as antenna.field_to_gcs + element_field_lcs: direction to the LCS with R^T,
-    Table 7.3-1 gain, polarisation model 1 or 2, LCS unit vectors rotated by R and projected on
-    the GCS spherical unit vectors.
+    Table 7.3-1 gain, LCS unit vectors rotated by R and projected on the GCS spherical unit
+    vectors. Writes frame = [amp, m00, m01, m10, m11, sin th', cos th', sin ph', cos ph'].
     """
     st, ct = math.sin(theta), math.cos(theta)
     sp, cp = math.sin(phi), math.cos(phi)
-    x, y, z = st * cp, st * sp, ct
-    lx = r[0, 0] * x + r[1, 0] * y + r[2, 0] * z
-    ly = r[0, 1] * x + r[1, 1] * y + r[2, 1] * z
-    lz = r[0, 2] * x + r[1, 2] * y + r[2, 2] * z
-    lz = min(1.0, max(-1.0, lz))
-    thl = math.acos(lz)
-    phl = math.atan2(ly, lx)
+    if identity:  # LCS = GCS: no rotation (the common case of a default orientation)
+        thl, phl = theta, phi
+    else:
+        x, y, z = st * cp, st * sp, ct
+        lx = r[0, 0] * x + r[1, 0] * y + r[2, 0] * z
+        ly = r[0, 1] * x + r[1, 1] * y + r[2, 1] * z
+        lz = r[0, 2] * x + r[1, 2] * y + r[2, 2] * z
+        lz = min(1.0, max(-1.0, lz))
+        thl = math.acos(lz)
+        phl = math.atan2(ly, lx)
     if element == 0:
         td = thl / _DEG
         pd = phl / _DEG
         av = -min(12.0 * ((td - 90.0) / 65.0) ** 2, 30.0)
         ah = -min(12.0 * (pd / 65.0) ** 2, 30.0)
         a_db = -min(-(av + ah), 30.0) + 8.0
-        amp = math.sqrt(10.0 ** (a_db / 10.0))
+        amp = math.exp(a_db * (math.log(10.0) / 20.0))
     else:
         amp = 1.0
+    frame[0] = amp
+    if identity:
+        frame[1], frame[2], frame[3], frame[4] = 1.0, 0.0, 0.0, 1.0
+        frame[5], frame[6], frame[7], frame[8] = st, ct, sp, cp
+        return
+    stl, ctl = math.sin(thl), math.cos(thl)
+    spl, cpl = math.sin(phl), math.cos(phl)
+    # GCS images of the local unit vectors theta_hat' and phi_hat'
+    tx_, ty_, tz_ = ctl * cpl, ctl * spl, -stl
+    px_, py_, pz_ = -spl, cpl, 0.0
+    gtx = r[0, 0] * tx_ + r[0, 1] * ty_ + r[0, 2] * tz_
+    gty = r[1, 0] * tx_ + r[1, 1] * ty_ + r[1, 2] * tz_
+    gtz = r[2, 0] * tx_ + r[2, 1] * ty_ + r[2, 2] * tz_
+    gpx = r[0, 0] * px_ + r[0, 1] * py_ + r[0, 2] * pz_
+    gpy = r[1, 0] * px_ + r[1, 1] * py_ + r[1, 2] * pz_
+    gpz = r[2, 0] * px_ + r[2, 1] * py_ + r[2, 2] * pz_
+    frame[1] = gtx * ct * cp + gty * ct * sp - gtz * st  # theta_hat . R theta_hat'
+    frame[2] = gpx * ct * cp + gpy * ct * sp - gpz * st  # theta_hat . R phi_hat'
+    frame[3] = -gtx * sp + gty * cp  # phi_hat . R theta_hat'
+    frame[4] = -gpx * sp + gpy * cp  # phi_hat . R phi_hat'
+    frame[5] = stl
+    frame[6] = ctl
+    frame[7] = spl
+    frame[8] = cpl
+
+
+@njit(cache=True)
+def _element_field(frame, cz, sz, model):
+    """GCS field of an element with slant cos/sin (cz, sz) given its direction's frame."""
+    amp = frame[0]
     if model == 2:
-        ftl = amp * math.cos(slant)
-        fpl = amp * math.sin(slant)
+        ftl = amp * cz
+        fpl = amp * sz
     else:
-        c = math.cos(slant) * math.sin(thl) + math.sin(slant) * math.sin(phl) * math.cos(thl)
-        s = math.sin(slant) * math.cos(phl)
+        stl, ctl, spl, cpl = frame[5], frame[6], frame[7], frame[8]
+        c = cz * stl + sz * spl * ctl
+        s = sz * cpl
         nrm = math.sqrt(c * c + s * s)
         if nrm > 1e-12:
             ftl = amp * c / nrm
             fpl = amp * s / nrm
         else:
-            ftl = amp * math.cos(slant)
-            fpl = amp * math.sin(slant)
-    stl, ctl = math.sin(thl), math.cos(thl)
-    spl, cpl = math.sin(phl), math.cos(phl)
-    # local field vector = ftl * theta_hat' + fpl * phi_hat'
-    vx = ftl * ctl * cpl - fpl * spl
-    vy = ftl * ctl * spl + fpl * cpl
-    vz = -ftl * stl
-    gx = r[0, 0] * vx + r[0, 1] * vy + r[0, 2] * vz
-    gy = r[1, 0] * vx + r[1, 1] * vy + r[1, 2] * vz
-    gz = r[2, 0] * vx + r[2, 1] * vy + r[2, 2] * vz
-    f_theta = gx * ct * cp + gy * ct * sp - gz * st
-    f_phi = -gx * sp + gy * cp
-    return f_theta, f_phi
+            ftl = amp * cz
+            fpl = amp * sz
+    return frame[1] * ftl + frame[2] * fpl, frame[3] * ftl + frame[4] * fpl
 
 
 @njit(cache=True)
 def ray_coefficients_kernel(zoa, aoa, zod, aod, phases, ray_amp, specular, inv_sqrt_kappa,
-                            rx_pos, rx_slant, rx_rot, rx_element, rx_model,
-                            tx_pos, tx_slant, tx_rot, tx_element, tx_model, out):
+                            rx_pos, rx_pos_index, rx_slant, rx_rot, rx_identity, rx_element,
+                            rx_model, tx_pos, tx_pos_index, tx_slant, tx_rot, tx_identity,
+                            tx_element, tx_model, out):
     """out[b, p, m, u, s] = sqrt(P_n/M) F_rx^T X F_tx exp(j2pi r_rx.d_u) exp(j2pi r_tx.d_s).
 
     Angles in degrees [B, P, M]; phases [B, P, M, 4]; ray_amp [P, M]; specular [P] (uint8);
-    positions [E, 3] in wavelengths; slants [E] in radians; rotations [3, 3].
+    distinct positions [E', 3] in wavelengths and each port's index into them [E]; slants [E]
+    in radians; rotations [3, 3] (``identity`` flags R = I).
     """
     n_b, n_p, n_m = aoa.shape
-    n_u = rx_pos.shape[0]
-    n_s = tx_pos.shape[0]
+    n_u = rx_pos_index.shape[0]
+    n_s = tx_pos_index.shape[0]
+    prx = np.empty(rx_pos.shape[0], dtype=np.complex128)
+    ptx = np.empty(tx_pos.shape[0], dtype=np.complex128)
     frx = np.empty((n_u, 2))
     ftx = np.empty((n_s, 2))
     arx = np.empty(n_u, dtype=np.complex128)
     atx = np.empty(n_s, dtype=np.complex128)
+    fr_rx = np.empty(9)
+    fr_tx = np.empty(9)
+    czr, szr = np.cos(rx_slant), np.sin(rx_slant)
+    czt, szt = np.cos(tx_slant), np.sin(tx_slant)
     two_pi = 2.0 * math.pi
     for b in range(n_b):
         for p in range(n_p):
@@ -96,20 +127,26 @@ def ray_coefficients_kernel(zoa, aoa, zod, aod, phases, ray_amp, specular, inv_s
                     continue
                 ta, pa = zoa[b, p, m] * _DEG, aoa[b, p, m] * _DEG
                 td, pd = zod[b, p, m] * _DEG, aod[b, p, m] * _DEG
-                ra = (math.sin(ta) * math.cos(pa), math.sin(ta) * math.sin(pa), math.cos(ta))
-                rd = (math.sin(td) * math.cos(pd), math.sin(td) * math.sin(pd), math.cos(td))
+                ra0, ra1, ra2 = math.sin(ta) * math.cos(pa), math.sin(ta) * math.sin(pa), math.cos(ta)
+                rd0, rd1, rd2 = math.sin(td) * math.cos(pd), math.sin(td) * math.sin(pd), math.cos(td)
+                _local_frame(ta, pa, rx_rot, rx_element, rx_identity, fr_rx)
+                _local_frame(td, pd, tx_rot, tx_element, tx_identity, fr_tx)
+                for i in range(rx_pos.shape[0]):
+                    ph = two_pi * (ra0 * rx_pos[i, 0] + ra1 * rx_pos[i, 1] + ra2 * rx_pos[i, 2])
+                    prx[i] = complex(math.cos(ph), math.sin(ph))
+                for i in range(tx_pos.shape[0]):
+                    ph = two_pi * (rd0 * tx_pos[i, 0] + rd1 * tx_pos[i, 1] + rd2 * tx_pos[i, 2])
+                    ptx[i] = complex(math.cos(ph), math.sin(ph))
                 for u in range(n_u):
-                    f0, f1 = _field_gcs(ta, pa, rx_rot, rx_slant[u], rx_element, rx_model)
+                    f0, f1 = _element_field(fr_rx, czr[u], szr[u], rx_model)
                     frx[u, 0] = f0
                     frx[u, 1] = f1
-                    ph = two_pi * (ra[0] * rx_pos[u, 0] + ra[1] * rx_pos[u, 1] + ra[2] * rx_pos[u, 2])
-                    arx[u] = complex(math.cos(ph), math.sin(ph))
+                    arx[u] = prx[rx_pos_index[u]]
                 for s in range(n_s):
-                    f0, f1 = _field_gcs(td, pd, tx_rot, tx_slant[s], tx_element, tx_model)
+                    f0, f1 = _element_field(fr_tx, czt[s], szt[s], tx_model)
                     ftx[s, 0] = f0
                     ftx[s, 1] = f1
-                    ph = two_pi * (rd[0] * tx_pos[s, 0] + rd[1] * tx_pos[s, 1] + rd[2] * tx_pos[s, 2])
-                    atx[s] = complex(math.cos(ph), math.sin(ph))
+                    atx[s] = ptx[tx_pos_index[s]]
                 if specular[p]:
                     x00, x01, x10, x11 = 1.0 + 0j, 0j, 0j, -1.0 + 0j
                 else:

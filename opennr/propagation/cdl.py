@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from numbers import Real
 
 import numpy as np
@@ -385,13 +386,15 @@ def ray_coefficients(rays: CdlRays, tx_array: PanelArray, rx_array: PanelArray) 
     return coef
 
 
+@lru_cache(maxsize=64)
 def _array_args(arr: PanelArray):
     from opennr.propagation.antenna import rotation_matrix
 
-    return (np.ascontiguousarray(arr.element_positions()),
-            np.deg2rad(arr.element_slants()).astype(np.float64),
-            rotation_matrix(arr.orientation),
-            0 if arr.element == "38.901" else 1,
+    pos, index = np.unique(arr.element_positions(), axis=0, return_inverse=True)
+    rot = rotation_matrix(arr.orientation)
+    return (np.ascontiguousarray(pos), index.reshape(-1).astype(np.int64),
+            np.deg2rad(arr.element_slants()).astype(np.float64), rot,
+            bool(np.array_equal(rot, np.eye(3))), 0 if arr.element == "38.901" else 1,
             int(arr.polarization_model))
 
 
@@ -408,16 +411,30 @@ def _ray_coefficients_numba(rays: CdlRays, tx_array: PanelArray, rx_array: Panel
 
 
 def _subcarrier_phasors(f: np.ndarray, delays: np.ndarray) -> np.ndarray:
-    """``exp(-j 2 pi f_k tau_p)`` [K, P] complex64 for equally spaced ``f`` (phasor recurrence)."""
+    """``exp(-j 2 pi f_k tau_p)`` [K, P] complex64.
+
+    For equally spaced ``f_k = f_0 + k df`` the table is the product of a coarse and a fine table,
+    ``exp(-j 2 pi (f_0 + 64 j df) tau) exp(-j 2 pi i df tau)`` with ``k = 64 j + i``: about K/64 + 64
+    exponentials per path instead of K, each exact (no accumulated rounding).
+    """
     k = f.size
-    if k > 2 and np.allclose(np.diff(f), f[1] - f[0], rtol=0, atol=1e-6):
-        step = np.exp(-2j * np.pi * (f[1] - f[0]) * delays)
-        e = np.empty((k, delays.size), np.complex128)
-        e[0] = np.exp(-2j * np.pi * f[0] * delays)
-        e[1:] = step
-        np.cumprod(e, axis=0, out=e)
-        return e.astype(np.complex64)
-    return np.exp(-2j * np.pi * np.outer(f, delays)).astype(np.complex64)
+    d = np.asarray(delays, np.float64)
+    if k > 128 and np.allclose(np.diff(f), f[1] - f[0], rtol=0, atol=1e-6):
+        df = f[1] - f[0]
+        n_c = -(-k // 64)
+        fine = np.exp(-2j * np.pi * df * np.outer(np.arange(64), d)).astype(np.complex64)
+        coarse = np.exp(-2j * np.pi * np.outer(f[0] + 64 * df * np.arange(n_c), d)).astype(
+            np.complex64)
+        return (coarse[:, None, :] * fine[None, :, :]).reshape(n_c * 64, d.size)[:k]
+    return np.exp(-2j * np.pi * np.outer(f, d)).astype(np.complex64)
+
+
+@lru_cache(maxsize=16)
+def _carrier_phasors(k: int, scs_hz: float, delays: bytes) -> np.ndarray:
+    f = (np.arange(k) - k // 2) * scs_hz  # = opennr.ofdm.resource_grid.subcarrier_frequencies
+    e = _subcarrier_phasors(f, np.frombuffer(delays, np.float64))
+    e.flags.writeable = False
+    return e
 
 
 class CdlChannel:
@@ -634,7 +651,8 @@ class CdlChannel:
         t = _apply.symbol_times(carrier, num_symbols,
                                 start_time=_real(start_time, "start_time"))
         gains = self.path_gains(t)
-        f = _apply.subcarrier_frequencies(carrier)
-        # = apply.ofdm_channel_response(gains, delays, f), with the [K, P] phasors made by a
-        # recurrence over the equally spaced subcarriers instead of K P complex exponentials.
-        return np.matmul(_subcarrier_phasors(f, self.path_delays), gains)
+        # = apply.ofdm_channel_response(gains, delays, f), with the [K, P] phasors made from a
+        # coarse and a fine table (and cached per grid and delays) instead of K P exponentials.
+        e = _carrier_phasors(carrier.num_subcarriers, float(carrier.subcarrier_spacing) * 1e3,
+                             self.clusters.delays.tobytes())
+        return np.matmul(e, gains)

@@ -340,7 +340,11 @@ def test_coefficient_and_gain_kernels_match_numpy_twins(tx, rx, name):
 
 
 def test_ofdm_response_equals_apply_ofdm_channel_response():
-    from opennr.propagation.apply import ofdm_channel_response, subcarrier_frequencies, symbol_times
+    from opennr.propagation.apply import (
+        ofdm_channel_response,
+        subcarrier_frequencies,
+        symbol_times,
+    )
 
     carrier = CarrierConfig(subcarrier_spacing=30, n_size_grid=106)
     ch = CdlChannel("CDL-C", 300e-9, max_doppler_shift=97.0, tx_array=_xpol(2),
@@ -350,3 +354,14 @@ def test_ofdm_response_equals_apply_ofdm_channel_response():
     want = ofdm_channel_response(ch.path_gains(t), ch.path_delays, subcarrier_frequencies(carrier))
     assert h.shape == want.shape == (1, 4, 4, 1272, 14) and h.dtype == np.complex64
     np.testing.assert_allclose(h, want, atol=2e-5 * np.abs(want).max())
+
+
+def test_subcarrier_phasor_table():
+    from opennr.propagation.cdl import _subcarrier_phasors
+
+    d = np.array([0.0, 37e-9, 1.3e-6, 9.6e-6])
+    for f in ((np.arange(3276) - 1638) * 30e3, np.array([-1e6, 3e5, 2e6])):
+        want = np.exp(-2j * np.pi * np.outer(f, d))
+        got = _subcarrier_phasors(f, d)
+        assert got.dtype == np.complex64 and got.shape == want.shape
+        np.testing.assert_allclose(got, want, atol=5e-7)
