@@ -602,6 +602,8 @@ def write_waveform(path, waveform: GeneratedWaveform, *, center_frequency: float
         raise TypeError(f"waveform must be a GeneratedWaveform, got {type(waveform).__name__}")
     if isinstance(peak, bool) or not isinstance(peak, Real) or not 0 < float(peak) <= 1:
         raise ValueError(f"peak must be in (0, 1], got {peak!r}")
+    if not isinstance(datatype, str):
+        raise TypeError(f"datatype must be a SigMF datatype name such as 'cf32_le', got {datatype!r}")
     x = waveform.samples
     scale = 1.0
     if datatype.startswith("ci"):

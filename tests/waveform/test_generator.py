@@ -218,3 +218,8 @@ def test_bad_configurations():
         WaveformConfig(carrier=None)
     with pytest.raises(ValueError, match="num_subframes"):
         WaveformConfig(num_subframes=0)
+    w = generate_waveform(WaveformConfig(CarrierConfig(15, n_size_grid=20), num_subframes=1))
+    with pytest.raises(TypeError, match="datatype"):
+        write_waveform("unused", w, datatype=16)
+    with pytest.raises(ValueError, match="peak"):
+        write_waveform("unused", w, datatype="ci16_le", peak=1.5)
