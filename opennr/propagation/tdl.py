@@ -390,28 +390,33 @@ class TdlChannel:
             k1 = k0 + 1
         return np.arange(k0, k1 + 1, dtype=np.float64) / rate
 
-    def _check_sample_rate(self, sample_rate) -> float:
+    def _check_sample_rate(self, sample_rate, strict: bool = True) -> float:
         fs = _real(sample_rate, "sample_rate", low=0.0, strict=True)
         tau = self._profile.max_delay
-        if tau > 0.0 and tau * fs < 1.0:
+        if strict and tau > 0.0 and tau * fs < 1.0:
             raise ValueError(
                 f"sample_rate = {fs:g} Hz is too low for the {self._profile.name} delay profile: "
                 f"its largest delay {tau * 1e9:.4g} ns is shorter than one sample "
                 f"({1e9 / fs:.4g} ns), so no tap can be resolved; use at least "
-                f"{1.0 / tau:.4g} Hz ({_CLAUSE})")
+                f"{1.0 / tau:.4g} Hz, or pass require_resolved_taps=False for flat fading "
+                f"({_CLAUSE})")
         return fs
 
-    def __call__(self, waveform, sample_rate: float, *, start_time: float | None = None):
+    def __call__(self, waveform, sample_rate: float, *, start_time: float | None = None,
+                 require_resolved_taps: bool = True):
         """TR 38.901 §7.7: filter ``[B or none, n_tx, S]`` through the channel.
 
         Parameters
         ----------
         waveform : array_like, complex, shape [B, n_tx, S] or [n_tx, S]
         sample_rate : float
-            Hz; at least ``1 / max(path_delays)``.
+            Hz; at least ``1 / max(path_delays)`` unless ``require_resolved_taps=False``.
         start_time : float, optional
             Time of the first sample; default the internal clock (continues the previous
             call). The clock moves to the end of this waveform.
+        require_resolved_taps : bool, default True
+            Reject a sample rate at which the whole delay profile spans less than one sample
+            (the taps then merge into flat fading; MATLAB accepts it silently).
 
         Returns
         -------
@@ -420,7 +425,7 @@ class TdlChannel:
             Gains at ``sample_times`` (the snapshots interpolated in the filter).
         sample_times : numpy.ndarray of float64, [T']
         """
-        fs = self._check_sample_rate(sample_rate)
+        fs = self._check_sample_rate(sample_rate, bool(require_resolved_taps))
         x = np.asarray(waveform)
         if x.dtype == bool or not np.issubdtype(x.dtype, np.number):
             raise TypeError(f"waveform must be a numeric (complex) array, got dtype {x.dtype}")

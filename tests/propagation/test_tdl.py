@@ -172,6 +172,8 @@ def test_bad_calls():
     x = np.zeros((2, 100), np.complex64)
     with pytest.raises(ValueError, match="too low"):
         ch(x, 1.92e6)  # 290 ns max delay, 521 ns sample period
+    y, _, _ = ch(x, 1.92e6, require_resolved_taps=False)  # flat fading allowed on request
+    assert y.shape == (1, 1, 100)
     with pytest.raises(ValueError, match="sample_rate"):
         ch(x, -30.72e6)
     with pytest.raises(ValueError, match="waveform"):
