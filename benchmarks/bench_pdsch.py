@@ -20,11 +20,10 @@ interpolation, LMMSE, 20-iteration LDPC), identity channel to 2 receive antennas
 
 from __future__ import annotations
 
-import _common  # noqa: F401  (first: one thread everywhere)
-
 import argparse
 import time
 
+import _common
 import numpy as np
 
 from opennr.link.awgn import awgn_complex

@@ -308,6 +308,9 @@ def shared_channel_indices(config, carrier) -> np.ndarray:
     ``-> [N_RE]``: flat 0-based ``k + K l`` into a carrier grid ``[K, L]``, in mapping order
     (frequency first over the allocated PRBs, then symbols); the same REs carry every layer.
     DM-RS symbols lose the REs of all CDM groups without data; PT-RS and reserved REs are skipped.
+    With transform precoding the PT-RS are samples inside the DFT block of their symbol
+    (TS 38.211 §6.4.1.2.2.2): every RE of the data symbols is returned, and a layer carries
+    ``N_RE - N_group^PT-RS N_samp^group N_symb^PT-RS`` modulation symbols.
 
     Parameters
     ----------

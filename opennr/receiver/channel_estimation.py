@@ -618,10 +618,7 @@ def reference_channel_estimate(
 
 
 def _pair(value, name: str, low: int) -> tuple[int, int]:
-    try:
-        vals = tuple(np.asarray(value).reshape(-1).tolist())
-    except Exception:  # pragma: no cover - defensive
-        vals = ()
+    vals = tuple(np.asarray(value, dtype=object).reshape(-1).tolist())
     if len(vals) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
         raise TypeError(f"{name} must be two integers [F, T], got {value!r} ({_CLAUSE})")
     if min(vals) < low:

@@ -112,7 +112,12 @@ def common_phase_error(rx_grid, channel, config: SharedChannelConfig, carrier: C
             f"transform_precoded_common_phase_error ({_CLAUSE})"
         )
     y, h = _check_common(rx_grid, channel, config, carrier)
-    from opennr.signals.ptrs import _ptrs_ports, ptrs_indices, ptrs_symbol_indices, ptrs_symbols
+    from opennr.signals.ptrs import (
+        _ptrs_ports,
+        ptrs_indices,
+        ptrs_symbol_indices,
+        ptrs_symbols,
+    )
 
     a = ptrs_symbols(config, carrier, apply_beta=True)  # [P_pt, N]
     pk, pl = ptrs_indices(config, carrier)

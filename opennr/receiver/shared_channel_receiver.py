@@ -292,7 +292,10 @@ def shared_channel_receive(
         raise ValueError("phase_tracking=True needs PT-RS: config.ptrs is None (TS 38.211 §7.4.1.2 / "
                          "§6.4.1.2)")
     if phase_tracking and not tp:
-        from opennr.receiver.phase_tracking import common_phase_error, correct_common_phase_error
+        from opennr.receiver.phase_tracking import (
+            common_phase_error,
+            correct_common_phase_error,
+        )
 
         rx = correct_common_phase_error(rx, common_phase_error(rx, h, config, carrier))
     y = rx[..., k_idx, l_idx]  # [..., R, N_RE]
@@ -322,7 +325,9 @@ def shared_channel_receive(
             lay = transform_precoded_ptrs(config, carrier)
             blocks = x_hat.reshape(*x_hat.shape[:-1], -1, m_sc)  # [..., 1, N_sym, M_sc]
             if phase_tracking:
-                from opennr.receiver.phase_tracking import transform_precoded_common_phase_error
+                from opennr.receiver.phase_tracking import (
+                    transform_precoded_common_phase_error,
+                )
 
                 theta = transform_precoded_common_phase_error(blocks, 1.0, config, carrier)
                 blocks = blocks * np.exp(-1j * theta)[..., None].astype(np.complex64)

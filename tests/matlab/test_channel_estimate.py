@@ -70,7 +70,7 @@ def test_noiseless_linear_channel_exact_and_refgrid_form():
     assert nvar == pytest.approx(0.0, abs=1e-12)
     ref_grid = np.zeros((k_total, l_total), complex)
     ref_grid[kk, ll] = a
-    H2, nvar2, _ = nrChannelEstimate(rx, ref_grid)
+    H2, _, _ = nrChannelEstimate(rx, ref_grid)
     np.testing.assert_allclose(H2, H, atol=1e-12)
     H3, _, _ = nrChannelEstimate(nrCarrierConfig(NSizeGrid=4), rx, ref_grid)
     np.testing.assert_allclose(H3, H, atol=1e-12)

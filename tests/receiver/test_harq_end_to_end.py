@@ -9,7 +9,12 @@ import pytest
 
 from opennr.ofdm import CarrierConfig
 from opennr.physical_channels import SharedChannelConfig, pdsch_transmit, pusch_transmit
-from opennr.receiver import dmrs_channel_estimate, harq_start, run_harq, shared_channel_receive
+from opennr.receiver import (
+    dmrs_channel_estimate,
+    harq_start,
+    run_harq,
+    shared_channel_receive,
+)
 from opennr.receiver.harq import harq_next_rv, harq_receive
 
 TBS, RATE = 2000, 0.6

@@ -41,8 +41,8 @@ def tp_config(ptrs=None, **kw):
     """A transform-precoded PUSCH configuration with PT-RS; builds around a SharedChannelConfig
     validation that rejects PT-RS with transform precoding (until config.py accepts them)."""
     ptrs = TpPtrs() if ptrs is None else ptrs
-    base = dict(direction="uplink", transform_precoding=True, prb_set=tuple(range(6)),
-                modulation="16QAM")
+    base = {"direction": "uplink", "transform_precoding": True, "prb_set": tuple(range(6)),
+            "modulation": "16QAM"}
     base.update(kw)
     try:
         return SharedChannelConfig(ptrs=ptrs, **base)
@@ -81,7 +81,7 @@ def test_cpe_correction_makes_crc_pass(direction, kind, td, practical):
     theta = _drift(carrier.symbols_per_slot, kind, rng)
     nv = 10 ** (-25 / 10)
     rx = (tx * np.exp(1j * theta) + _noise(rng, tx.shape, nv)).astype(np.complex64)
-    kw = dict(tbs=TBS, target_code_rate=RATE, noise_var=nv)
+    kw = {"tbs": TBS, "target_code_rate": RATE, "noise_var": nv}
     if practical:
         est = dmrs_channel_estimate(rx, cfg, carrier)
         kw.update(channel=est.h, channel_includes_precoding=True)
@@ -152,7 +152,8 @@ def test_tp_cpe_correction_makes_crc_pass():
     nv = 10 ** (-25 / 10)
     rx = (tx * np.exp(1j * theta) + _noise(rng, tx.shape, nv)).astype(np.complex64)
     est = dmrs_channel_estimate(rx, cfg, carrier)
-    kw = dict(tbs=1200, target_code_rate=0.5, noise_var=nv, channel=est.h, channel_includes_precoding=True)
+    kw = {"tbs": 1200, "target_code_rate": 0.5, "noise_var": nv, "channel": est.h,
+          "channel_includes_precoding": True}
     assert not bool(shared_channel_receive(rx, cfg, carrier, **kw).tb_crc_ok)
     on = shared_channel_receive(rx, cfg, carrier, phase_tracking=True, **kw)
     assert bool(on.tb_crc_ok) and (on.tb == tb).all()
@@ -212,3 +213,22 @@ def test_tp_ptrs_beta_prime_is_the_constellation_corner(mod, beta):
     np.testing.assert_allclose(np.abs(lay.values), beta, rtol=1e-6)
     raw = transform_precoded_ptrs(tp_config(modulation=mod), CarrierConfig(n_size_grid=6), apply_beta=False)
     np.testing.assert_allclose(np.abs(raw.values), 1.0, rtol=1e-6)
+
+
+def test_tp_ptrs_reduce_the_codeword_not_the_res():
+    # every RE of the 13 data symbols is mapped; the codeword loses N_group N_samp per PT-RS symbol
+    from opennr.physical_channels import shared_channel_indices
+
+    carrier = CarrierConfig(n_size_grid=6)
+    cfg = tp_config(TpPtrs(num_groups=8, num_samples=4, time_density=2), modulation="QPSK")
+    n_re = shared_channel_indices(cfg, carrier).size
+    assert n_re == 13 * 72
+    n_pt_syms = 6  # time density 2: symbol 0, then 4, 6, ..., 12 counted from the DM-RS at 2
+    from opennr.signals.ptrs import ptrs_symbol_indices
+
+    assert len(ptrs_symbol_indices(cfg)) == n_pt_syms
+    g = (n_re - 32 * n_pt_syms) * 2
+    grid = pusch_transmit(np.zeros(g, np.uint8), cfg, carrier)
+    assert grid.shape == (1, 72, 14)
+    with pytest.raises(ValueError, match="G = "):
+        pusch_transmit(np.zeros(n_re * 2, np.uint8), cfg, carrier)

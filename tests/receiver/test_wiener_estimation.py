@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from opennr.ofdm import CarrierConfig
-from opennr.physical_channels import DmrsConfig, SharedChannelConfig, pdsch_transmit, shared_channel_indices
+from opennr.physical_channels import (
+    DmrsConfig,
+    SharedChannelConfig,
+    pdsch_transmit,
+    shared_channel_indices,
+)
 from opennr.receiver.channel_estimation import (
     dmrs_channel_estimate,
     frequency_correlation,
