@@ -7,7 +7,6 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-import opennr.cli.simulate as cli
 from opennr import __version__
 from opennr.cli import app, parse_snr
 from opennr.link.engine import BatchCounts
@@ -15,7 +14,13 @@ from opennr.link.presets import PRESETS, Preset, UncodedBpskConfig
 
 runner = CliRunner()
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-FAST = ["simulate", "--preset", "bpsk-awgn", "--max-blocks", "300", "--no-plot"]
+FAST = ["simulate", "--preset", "bpsk-awgn", "--max-blocks", "300", "--no-plot", "--workers", "1"]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    """Every command runs in a fresh directory: its results store and plots land there."""
+    monkeypatch.chdir(tmp_path)
 
 
 def _json(args):
@@ -69,17 +74,18 @@ def test_presets_lists_all():
 # ---------------------------------------------------------------- simulate
 
 
-def test_json_output_parses_and_is_reproducible():
+def test_json_output_parses_and_is_reproducible(tmp_path):
     args = [*FAST, "--snr", "3,5,7", "--seed", "5", "--json"]
     a = _json(args)
-    b = _json(args)
+    b = _json(args)  # read back from the results store
+    fresh = _json([*args, "--no-store"])  # simulated again
     assert [p["snr_db"] for p in a] == [3.0, 5.0, 7.0]
     for p in a:
         for key in ("snr_db", "blocks", "block_errors", "bler", "bler_ci", "throughput", "ber"):
             assert key in p
         assert p["bler_ci"][0] <= p["bler"] <= p["bler_ci"][1]
         assert p["blocks"] <= 300
-    assert _strip(a) == _strip(b)
+    assert _strip(a) == _strip(b) == _strip(fresh)
     c = _json([*FAST, "--snr", "3,5,7", "--seed", "6", "--json"])
     assert _strip(c) != _strip(a)
 
@@ -127,6 +133,8 @@ def test_plot_is_written(tmp_path):
             "2,4",
             "--max-blocks",
             "200",
+            "--workers",
+            "1",
             "--plot",
             str(out),
             "-q",
@@ -139,10 +147,12 @@ def test_plot_is_written(tmp_path):
 def test_default_plot_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(
-        app, ["simulate", "--preset", "bpsk-awgn", "--snr", "4", "--max-blocks", "100"]
+        app,
+        ["simulate", "--preset", "bpsk-awgn", "--snr", "4", "--max-blocks", "100", "--workers", "1"],
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "opennr-bpsk-awgn.png").read_bytes()[:8] == PNG_MAGIC
+    assert (tmp_path / "opennr-results.sqlite").stat().st_size > 0  # the default store
 
 
 def test_ldpc_preset_runs_with_algorithm_and_iterations():
@@ -161,6 +171,8 @@ def test_ldpc_preset_runs_with_algorithm_and_iterations():
             "--iterations",
             "8",
             "--no-plot",
+            "--workers",
+            "1",
             "--json",
         ]
     )
@@ -209,17 +221,22 @@ def _interrupting(config, snr_db, n, rng):
     return BatchCounts(n, n // 2, n, n // 2)
 
 
-def test_ctrl_c_reports_finished_points(monkeypatch):
+@pytest.mark.parametrize("store", [True, False])
+def test_ctrl_c_reports_finished_points(monkeypatch, tmp_path, store):
+    import opennr.link.presets as presets
+
     fake = Preset("fake", "interrupts at 1 dB", UncodedBpskConfig(1), _interrupting, (0.0, 1.0))
-    monkeypatch.setattr(cli, "PRESETS", {"fake": fake})
-    monkeypatch.setattr(cli, "get_preset", lambda name: fake)
-    result = runner.invoke(
-        app, ["simulate", "--preset", "fake", "--max-blocks", "50", "--no-plot", "--json"]
-    )
+    monkeypatch.setattr(presets, "PRESETS", {**presets.PRESETS, "fake": fake})
+    args = ["simulate", "--preset", "fake", "--max-blocks", "50", "--no-plot", "--json",
+            "--workers", "1"]
+    result = runner.invoke(app, args + ([] if store else ["--no-store"]))
     assert result.exit_code == 130
     pts = json.loads(result.stdout)
     assert [p["snr_db"] for p in pts] == [0.0] and pts[0]["bler"] == 0.5
     assert "Interrupted" in result.stderr
+    assert (tmp_path / "opennr-results.sqlite").exists() == store
+    if store:
+        assert "resume" in result.stderr
 
 
 # ---------------------------------------------------------------- parse_snr
@@ -239,3 +256,150 @@ def test_ctrl_c_reports_finished_points(monkeypatch):
 )
 def test_parse_snr(text, expected):
     assert parse_snr(text) == pytest.approx(expected, abs=1e-12)
+
+
+# ---------------------------------------------------------------- campaign files
+
+
+CAMPAIGN = """\
+name = "bpsk-demo"
+preset = "bpsk-awgn"
+snr = [2.0, 4.0, 6.0]
+seed = 3
+workers = 1
+store = "demo.sqlite"
+plot = "plots/demo.png"
+
+[stopping]
+target_errors = 20
+max_blocks = 200
+batch_size = 50
+bler_floor = 0.0
+
+[overrides]
+block_length = 50
+"""
+
+
+def test_config_file_runs_and_options_override_it(tmp_path):
+    (tmp_path / "c.toml").write_text(CAMPAIGN)
+    pts = _json(["simulate", "c.toml", "--json", "-q"])
+    assert [p["snr_db"] for p in pts] == [2.0, 4.0, 6.0]
+    assert all(p["blocks"] <= 200 and p["blocks"] % 50 == 0 for p in pts)
+    assert pts[0]["bits"] == 50 * pts[0]["blocks"]  # block_length = 50 from [overrides]
+    assert (tmp_path / "demo.sqlite").exists()
+    assert (tmp_path / "plots" / "demo.png").read_bytes()[:8] == PNG_MAGIC
+    # command-line options win over the file
+    other = _json(["simulate", "c.toml", "--snr", "4", "--max-blocks", "100", "--seed", "9",
+                   "--set", "block_length=20", "--no-plot", "--json", "-q"])
+    assert [p["snr_db"] for p in other] == [4.0]
+    assert other[0]["blocks"] <= 100 and other[0]["bits"] == 20 * other[0]["blocks"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('preset = "bpsk-awgn"\nseeed = 3\n', ["c.toml, line 2", "unknown key 'seeed'"]),
+        ('[stopping]\nmax_blocks = "many"\n', ["c.toml, line 2", "stopping.max_blocks",
+                                                "integer"]),
+        ('snr = "3,1"\n', ["c.toml, line 1", "'snr'", "increasing"]),
+        ("snr = []\n", ["c.toml, line 1", "empty"]),
+        ('preset = "bpsk-awgn"\n[overrides]\nblock_length = 0\n', ["line 3", "block_length"]),
+        ("name = 'x\n", ["c.toml, line 1", "invalid TOML"]),
+    ],
+)
+def test_config_errors_exit_nonzero_naming_file_key_line(tmp_path, text, words):
+    (tmp_path / "c.toml").write_text(text)
+    result = runner.invoke(app, ["simulate", "c.toml", "--no-plot"])
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    for word in words:
+        assert word in message, message
+    assert not (tmp_path / "opennr-results.sqlite").exists()  # nothing ran
+
+
+def test_missing_config_file(tmp_path):
+    result = runner.invoke(app, ["simulate", "nope.toml"])
+    assert result.exit_code == 2 and "nope.toml" in result.stderr
+
+
+# ---------------------------------------------------------------- overrides, JSON schema
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["--set", "block_lenght=5"], "block_lenght"),
+        (["--set", "block_length=0"], "block_length"),
+        (["--set", "block_length=1.5"], "integer"),
+        (["--set", "noequals"], "KEY=VALUE"),
+        (["--name", "a b"], "--name"),
+        (["--workers", "0"], "--workers"),
+    ],
+)
+def test_bad_overrides_exit_2(args, hint):
+    result = runner.invoke(app, [*FAST, *args])
+    assert result.exit_code == 2
+    assert hint in " ".join(result.output.split())
+
+
+def test_json_schema_of_a_slot_preset():
+    pts = _json(["simulate", "--preset", "pdsch-awgn", "--set", "n_prb=4", "--snr", "0,20",
+                 "--max-blocks", "20", "--target-errors", "5", "--workers", "1", "--no-plot",
+                 "--json", "-q"])
+    assert isinstance(pts, list) and len(pts) == 2
+    types = {"snr_db": float, "blocks": int, "block_errors": int, "bler": float,
+             "throughput": float, "throughput_bps": float, "throughput_percent": float}
+    for p in pts:
+        for key, kind in types.items():
+            assert isinstance(p[key], kind), (key, p[key])
+        low, high = p["bler_ci"]
+        assert 0.0 <= low <= p["bler"] <= high <= 1.0
+    assert pts[0]["bler"] == 1.0 and pts[0]["throughput_bps"] == 0.0
+    # 20 dB: every slot decoded, TBS 768 bits in 0.5 ms = 1.536 Mbit/s, 100 % of the maximum
+    assert pts[1]["block_errors"] == 0 and pts[1]["throughput_percent"] == 100.0
+    assert pts[1]["throughput_bps"] == pytest.approx(pts[1]["bits"] / pts[1]["blocks"] / 0.5e-3)
+
+
+def test_mcs_table_option_reaches_pusch_tp_preset():
+    pts = _json(["simulate", "--preset", "pusch-tp-awgn", "--mcs-table", "tp-qam64", "--mcs", "5",
+                 "--set", "n_prb=4", "--snr", "15", "--max-blocks", "4", "--workers", "1",
+                 "--no-plot", "--json", "-q"])
+    assert pts[0]["blocks"] == 4 and pts[0]["block_errors"] == 0
+
+
+def test_csv_export(tmp_path):
+    result = runner.invoke(app, [*FAST, "--snr", "2,4", "--csv", "pts.csv", "-q"])
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "pts.csv").read_text().splitlines()
+    assert lines[0].startswith("campaign,snr_db,blocks") and len(lines) == 3
+
+
+# ---------------------------------------------------------------- store and workers
+
+
+def test_corrupt_store_is_reported_and_left_alone(tmp_path):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"this is not an SQLite file" * 40)
+    before = bad.read_bytes()
+    result = runner.invoke(app, [*FAST, "--snr", "4", "--store", str(bad)])
+    assert result.exit_code == 1
+    assert "bad.sqlite" in result.stderr
+    assert bad.read_bytes() == before
+
+
+def test_store_in_a_missing_folder_is_an_error(tmp_path):
+    result = runner.invoke(app, [*FAST, "--snr", "4", "--store", "no/such/r.sqlite"])
+    assert result.exit_code == 1 and "r.sqlite" in result.stderr
+
+
+def test_no_store_writes_no_file(tmp_path):
+    result = runner.invoke(app, [*FAST, "--snr", "4", "--no-store", "-q"])
+    assert result.exit_code == 0, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_workers_same_result():
+    one = _json([*FAST, "--snr", "4,6", "--no-store", "--json", "-q"])
+    two = _json([*FAST, "--snr", "4,6", "--no-store", "--json", "-q", "--workers", "2"])
+    assert _strip(one) == _strip(two)

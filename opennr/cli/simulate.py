@@ -1,20 +1,26 @@
-"""``opennr simulate`` (BLER vs SNR link simulation) and ``opennr presets``.
+"""``opennr simulate`` (BLER/throughput vs SNR campaigns) and ``opennr presets``.
 
 Examples (shell)::
 
     opennr presets
-    opennr simulate                                   # the ldpc-awgn preset, table + PNG plot
+    opennr simulate                                   # ldpc-awgn: table, PNG plot, results store
+    opennr simulate campaign.toml --workers 2         # a campaign file (see opennr.link.config)
     opennr simulate --preset ldpc-awgn-bg2 --snr 0:0.5:4 --target-errors 200 --seed 7
     opennr simulate --preset bpsk-awgn --snr 0,2,4 --json --no-plot > bler.json
-    opennr simulate --preset ldpc-qam-awgn --mcs 20 --mcs-table qam256 --snr 10:0.25:14
+    opennr simulate --preset pdsch-awgn --set mcs=20 --set estimation=perfect
+    opennr simulate --preset pusch-tp-awgn --dask tcp://scheduler:8786 --store runs.sqlite
 
+Every finished batch is committed to the results store (``opennr-results.sqlite`` in the working
+directory unless ``--store``/``--no-store``): the same command started again after Ctrl-C, a
+crash or ``kill -9`` resumes where it stopped and ends with the numbers of an uninterrupted run.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
+import os
+import tomllib
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -31,62 +37,24 @@ from rich.progress import (
 )
 from rich.table import Table
 
+import opennr.link.presets as _presets
 from opennr.cli._app import app
-from opennr.link.engine import PointResult, SweepResult, SweepSettings, run_sweep
-from opennr.link.presets import ALGORITHMS, PDSCH_MCS_TABLES, PRESETS, get_preset
+from opennr.link.config import (
+    CampaignConfig,
+    ConfigError,
+    check_overrides,
+    load_campaign_config,
+    parse_snr,
+)
+from opennr.link.engine import PointResult, SweepResult, SweepSettings
+from opennr.link.presets import ALGORITHMS, PRESETS
+from opennr.scheduling.mcs import MCS_TABLES
 
 __all__ = ["parse_snr", "presets_command", "simulate_command"]
 
 
 Algorithm = Enum("Algorithm", {a.replace("-", "_"): a for a in ALGORITHMS}, type=str)
-McsTable = Enum("McsTable", {t: t for t in PDSCH_MCS_TABLES}, type=str)
-
-_RANGE = re.compile(r"^\s*([^:]+):([^:]+):([^:]+)\s*$")
-_MAX_POINTS = 10_000
-
-
-def parse_snr(text: str) -> tuple[float, ...]:
-    """Parse an SNR grid: ``"start:step:stop"`` (stop included), ``"a,b,c"`` or ``"a"`` (dB).
-
-    Raises ``ValueError`` with a message for anything else (not finite, not strictly increasing,
-    step <= 0, more than 10,000 points).
-
-    Examples
-    --------
-    >>> parse_snr("0:0.5:2")
-    (0.0, 0.5, 1.0, 1.5, 2.0)
-    >>> parse_snr("1, 2.5,4")
-    (1.0, 2.5, 4.0)
-    """
-    text = str(text).strip()
-    if not text:
-        raise ValueError("the SNR grid is empty; use 'start:step:stop' or 'a,b,c' (dB)")
-    m = _RANGE.match(text)
-    try:
-        if m:
-            start, step, stop = (float(v) for v in m.groups())
-            if not all(math.isfinite(v) for v in (start, step, stop)):
-                raise ValueError("start, step and stop must be finite")
-            if step <= 0:
-                raise ValueError(f"step must be > 0, got {step:g}")
-            if stop < start:
-                raise ValueError(f"stop ({stop:g}) must be >= start ({start:g})")
-            n = int(math.floor((stop - start) / step + 1e-9)) + 1
-            if n > _MAX_POINTS:
-                raise ValueError(f"{n} points is too many (at most {_MAX_POINTS})")
-            points = tuple(round(start + i * step, 10) for i in range(n))
-        else:
-            points = tuple(float(v) for v in text.split(","))
-    except ValueError as exc:
-        raise ValueError(
-            f"cannot parse SNR grid {text!r}: {exc}; use 'start:step:stop' (e.g. 0:0.5:3) or a "
-            f"comma-separated list (e.g. 0,1,2), in dB"
-        ) from None
-    if not all(math.isfinite(v) for v in points):
-        raise ValueError(f"SNR grid {text!r} holds a value that is not finite")
-    if any(b <= a for a, b in zip(points, points[1:], strict=False)):
-        raise ValueError(f"SNR grid {text!r} must be strictly increasing")
-    return points
+McsTable = Enum("McsTable", {t.replace("-", "_"): t for t in MCS_TABLES}, type=str)
 
 
 class _RichObserver:
@@ -98,6 +66,7 @@ class _RichObserver:
         self.progress = progress
         self.n_points = n_points
         self.task = None
+        self.settings = None
 
     def _update(self, partial: PointResult | None, settings: SweepSettings, done: bool = False):
         if partial is None:
@@ -156,19 +125,23 @@ def _console(*, stderr: bool) -> Console:
     return console
 
 
-def _table(result: SweepResult, snr_label: str, title: str) -> Table:
+def _table(result: SweepResult, preset, title: str) -> Table:
+    slots = preset.slot_duration is not None
     table = Table(title=escape(title))
-    table.add_column(escape(snr_label), justify="right")
+    table.add_column(escape(preset.snr_label), justify="right")
     table.add_column("blocks", justify="right")
     table.add_column("errors", justify="right")
     table.add_column("BLER", justify="right")
     table.add_column("95% CI", justify="right")
     table.add_column("BER", justify="right")
     table.add_column(escape("throughput [bits/block]"), justify="right")
+    if slots:
+        table.add_column(escape("throughput [Mbit/s]"), justify="right")
+        table.add_column("% of max", justify="right")
     table.add_column(escape("time [s]"), justify="right")
     for p in result.points:
         low, high = p.bler_ci
-        table.add_row(
+        row = [
             f"{p.snr_db:.2f}",
             str(p.blocks),
             str(p.block_errors),
@@ -176,8 +149,12 @@ def _table(result: SweepResult, snr_label: str, title: str) -> Table:
             f"{low:.1e}..{high:.1e}",
             f"{p.ber:.2e}",
             f"{p.throughput:.1f}",
-            f"{p.elapsed:.1f}",
-        )
+        ]
+        if slots:
+            m = preset.throughput_metrics(p)
+            row += [f"{m['throughput_bps'] / 1e6:.3f}", f"{m['throughput_percent']:.1f}"]
+        row.append(f"{p.elapsed:.1f}")
+        table.add_row(*row)
     return table
 
 
@@ -189,49 +166,120 @@ def presets_command():
     table.add_column("preset", style="bold")
     table.add_column("default grid [dB]", justify="right")
     table.add_column("description")
-    for name, preset in PRESETS.items():
+    for name, preset in _presets.PRESETS.items():
         grid = preset.snr_db
         step = grid[1] - grid[0] if len(grid) > 1 else 0.0
         table.add_row(name, f"{grid[0]:g}:{step:g}:{grid[-1]:g}", preset.description)
     console.print(table)
 
 
+def _parse_set(items: list[str] | None) -> dict:
+    """``KEY=VALUE`` pairs; VALUE is read as a TOML value (``8``, ``true``, ``1e-3``), else text."""
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise typer.BadParameter(
+                f"expected KEY=VALUE (e.g. max_iterations=8), got {item!r}", param_hint="--set"
+            )
+        try:
+            out[key] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key] = value.strip()
+    return out
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    _console(stderr=True).print(f"[red]Error:[/red] {escape(message)}")
+    return typer.Exit(code)
+
+
 @app.command(
     "simulate",
-    epilog=("Example: opennr simulate --preset ldpc-awgn-bg2 --snr 0:0.25:2 --json > b.json"),
+    epilog=(
+        "Examples: opennr simulate --preset ldpc-awgn-bg2 --snr 0:0.25:2 --json > b.json; "
+        "opennr simulate campaign.toml --workers 2 --plot bler.png"
+    ),
 )
 def simulate_command(
+    config_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[CONFIG.toml]",
+            help="Campaign file (TOML: preset, [overrides], snr, [stopping], seed, workers, "
+            "dask, store, name, plot); command-line options override it.",
+            show_default=False,
+        ),
+    ] = None,
     preset: Annotated[
-        str, typer.Option(help=f"Simulation preset: {', '.join(PRESETS)} (see `opennr presets`).")
-    ] = "ldpc-awgn",
+        str | None,
+        typer.Option(help=f"Simulation preset: {', '.join(PRESETS)} (see `opennr presets`). "
+                     "Default: ldpc-awgn."),
+    ] = None,
     snr: Annotated[
         str | None,
         typer.Option(
-            help="SNR grid in dB (Eb/N0, or Es/N0 per RE for ldpc-qam-awgn): 'start:step:stop' "
-            "(e.g. 0:0.5:3) or a list '0,1,2'. Default: the preset's grid."
+            help="SNR grid in dB (Eb/N0, or Es/N0 per RE, see `opennr presets`): "
+            "'start:step:stop' (e.g. 0:0.5:3) or a list '0,1,2'. Default: the preset's grid."
         ),
     ] = None,
     target_errors: Annotated[
-        int, typer.Option(min=1, help="Block errors after which an SNR point stops.")
-    ] = 100,
+        int | None,
+        typer.Option(min=1, help="Block errors after which an SNR point stops [preset: 100]."),
+    ] = None,
     max_blocks: Annotated[
-        int, typer.Option(min=1, help="Blocks after which an SNR point stops at the latest.")
-    ] = 2000,
+        int | None,
+        typer.Option(min=1, help="Blocks after which an SNR point stops at the latest "
+                     "[preset: 2000]."),
+    ] = None,
     batch: Annotated[
         int | None,
         typer.Option(min=1, help="Blocks per batch (default: the preset's batch size)."),
     ] = None,
     bler_floor: Annotated[
-        float,
+        float | None,
         typer.Option(
             min=0.0,
             max=0.999,
-            help="Stop the sweep after a point whose BLER is below this (0 disables).",
+            help="Stop the sweep after a point whose BLER is below this (0 disables) [1e-3].",
         ),
-    ] = 1e-3,
+    ] = None,
     seed: Annotated[
-        int, typer.Option(min=0, help="Seed; the same seed gives the same results.")
-    ] = 1,
+        int | None, typer.Option(min=0, help="Seed; the same seed gives the same results [1].")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Local worker processes [all cores]; results do not depend "
+                     "on it."),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DASK_SCHEDULER_ADDRESS",
+            help="Run the batches on a dask.distributed scheduler (tcp://host:8786), or 'local' "
+            "for a LocalCluster.",
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(help="SQLite results store; a campaign found there resumes "
+                     "[opennr-results.sqlite]."),
+    ] = None,
+    no_store: Annotated[
+        bool, typer.Option("--no-store", help="Keep no results store (no resume).")
+    ] = False,
+    name: Annotated[
+        str | None, typer.Option(help="Campaign name in the store [default].")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a field of the preset's configuration, KEY=VALUE (repeatable), e.g. "
+            "--set mcs=20 --set estimation=perfect.",
+        ),
+    ] = None,
     algorithm: Annotated[
         Algorithm | None,
         typer.Option(help="LDPC decoder algorithm (default: the preset's, layered-spa)."),
@@ -245,7 +293,7 @@ def simulate_command(
         typer.Option(
             min=0,
             max=31,
-            help="MCS index I_MCS (TS 38.214 §5.1.3.1) for presets with an MCS (ldpc-qam-awgn).",
+            help="MCS index I_MCS (TS 38.214 §5.1.3.1) for presets with an MCS.",
         ),
     ] = None,
     mcs_table: Annotated[
@@ -254,32 +302,65 @@ def simulate_command(
     ] = None,
     plot: Annotated[
         Path | None,
-        typer.Option(help="PNG file for the BLER/throughput plot (default: opennr-<preset>.png)."),
+        typer.Option(help="PNG file for the BLER/throughput plot [opennr-<preset or name>.png]."),
     ] = None,
     no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not write a plot.")] = False,
     json_output: Annotated[
         bool,
         typer.Option("--json", help="Print only a JSON list of the points on stdout."),
     ] = False,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="Also write the points as CSV to this file.")
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no messages.")
     ] = False,
 ):
-    """Simulate BLER versus SNR (Eb/N0, or Es/N0 per RE) over AWGN: print a table and a PNG plot.
+    """Simulate BLER and throughput versus SNR: a table, a PNG plot and a resumable results store.
 
-    Each SNR point runs until --target-errors block errors or --max-blocks blocks.
+    Each SNR point runs batches until --target-errors block errors or --max-blocks blocks.
     The sweep stops after a point whose BLER is below --bler-floor.
-    Throughput = (1 - BLER) x TBS: information bits delivered per block.
-    Ctrl-C stops cleanly with the points finished so far (exit code 130).
+    Throughput = (1 - BLER) x TBS per block; bits/s and % of the maximum for slot presets.
+    Ctrl-C stops cleanly with the points finished so far (exit code 130); run the same
+    command again to resume.
     """
-    if preset not in PRESETS:
+    # ---- the campaign: file, then command-line options
+    if config_file is not None:
+        try:
+            cfg = load_campaign_config(config_file)
+        except ConfigError as exc:
+            raise _fail(str(exc), 2) from None
+    else:
+        cfg = CampaignConfig()
+    if preset is not None and preset not in _presets.PRESETS:
         raise typer.BadParameter(
-            f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}", param_hint="--preset"
+            f"unknown preset {preset!r}; choose one of {', '.join(_presets.PRESETS)}",
+            param_hint="--preset",
         )
-    chosen = get_preset(preset)
-    overrides = {}
+    snrs = None
+    if snr is not None:
+        try:
+            snrs = parse_snr(snr)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--snr") from None
+    cfg = cfg.merged(
+        preset=preset,
+        snr_db=snrs,
+        target_errors=target_errors,
+        max_blocks=max_blocks,
+        batch_size=batch,
+        bler_floor=bler_floor,
+        seed=seed,
+        workers=workers,
+        dask=dask,
+        store=None if store is None else str(store),
+        name=name,
+        plot=None if plot is None else str(plot),
+    )
+    base = _presets.PRESETS[cfg.preset]
+    overrides = dict(cfg.overrides)
     algorithm_value = None if algorithm is None else algorithm.value
-    for option, name, value, what in (
+    for option, key, value, what in (
         ("--algorithm", "algorithm", algorithm_value, "LDPC decoder"),
         ("--iterations", "max_iterations", iterations, "LDPC decoder"),
         ("--mcs", "mcs", mcs, "MCS"),
@@ -287,65 +368,98 @@ def simulate_command(
     ):
         if value is None:
             continue
-        if not chosen.supports(name):
+        if not base.supports(key):
             raise typer.BadParameter(
-                f"preset {preset!r} has no {what}; {option} does not apply", param_hint=option
+                f"preset {cfg.preset!r} has no {what}; {option} does not apply", param_hint=option
             )
-        overrides[name] = value
-    if overrides:
+        overrides[key] = value
+    set_values = _parse_set(set_)
+    overrides.update(set_values)
+    if overrides != dict(cfg.overrides):
         try:
-            chosen = chosen.with_overrides(**overrides)
-        except ValueError as exc:  # e.g. a reserved MCS index of the chosen table
-            hint = "--mcs" if "mcs" in overrides else None
+            overrides = check_overrides(overrides, cfg.preset, source="command line")
+        except ConfigError as exc:
+            hint = "--mcs" if "'overrides.mcs'" in str(exc) and mcs is not None else (
+                "--set" if set_values else None)
             raise typer.BadParameter(str(exc), param_hint=hint) from None
-    if snr is None:
-        snrs = chosen.snr_db
-    else:
-        try:
-            snrs = parse_snr(snr)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--snr") from None
-    settings = SweepSettings(
-        target_block_errors=target_errors,
-        max_blocks=max_blocks,
-        batch_size=batch if batch is not None else chosen.batch_size,
-        bler_floor=bler_floor,
-        seed=seed,
-    )
+        cfg = replace(cfg, overrides=overrides)
+    if cfg.name != "default":
+        from opennr.link.config import _NAME
 
+        if not _NAME.match(cfg.name):
+            raise typer.BadParameter(
+                f"must be 1..128 letters, digits or '._+-' (no spaces), got {cfg.name!r}",
+                param_hint="--name",
+            )
+    try:
+        chosen = cfg.preset_object()
+        spec = cfg.spec()
+    except (ConfigError, ValueError, TypeError) as exc:
+        raise _fail(str(exc), 2) from None
+
+    # ---- run
+    from opennr.link.campaign import run_campaign
+    from opennr.link.store import StoreError
+
+    store_path = None if no_store else Path(cfg.store or "opennr-results.sqlite")
+    n_workers = cfg.workers if cfg.workers is not None else (os.cpu_count() or 1)
     out = _console(stderr=False)
     err = _console(stderr=True)
-    show_progress = not quiet
-    title = f"opennr simulate --preset {preset} (seed {seed})"
-    if show_progress:
-        with _progress(err) as progress:
-            result = run_sweep(
-                chosen.batch_function(),
-                snrs,
-                settings,
-                observer=_RichObserver(progress, len(snrs)),
-            )
-    else:
-        result = run_sweep(chosen.batch_function(), snrs, settings)
+    title = f"opennr simulate --preset {cfg.preset} (seed {spec.settings.seed})"
+    if cfg.name != "default":
+        title = f"{cfg.name}: {title}"
+    kwargs = dict(store=store_path, workers=n_workers, dask=cfg.dask)
+    try:
+        if quiet:
+            result = run_campaign(spec, **kwargs)
+        else:
+            if store_path is not None:
+                err.print(escape(f"Results store: {store_path} (campaign {spec.name!r}, "
+                                 f"{spec.config_hash()[:12]})"))
+            with _progress(err) as progress:
+                result = run_campaign(
+                    spec, observer=_RichObserver(progress, len(spec.snr_db)), **kwargs
+                )
+    except StoreError as exc:
+        raise _fail(str(exc), 1) from None
+    except ConnectionError as exc:
+        raise _fail(f"cannot reach the Dask scheduler {cfg.dask!r}: {exc}", 1) from None
+    except OSError as exc:
+        raise _fail(str(exc), 1) from None
 
+    # ---- output
+    from opennr.link.report import point_rows
+
+    rows = point_rows(result.points, slot_duration=chosen.slot_duration)
     if json_output:
-        typer.echo(json.dumps(result.to_dicts(), indent=2))
+        typer.echo(json.dumps(rows, indent=2))
     else:
-        out.print(_table(result, chosen.snr_label, title))
+        out.print(_table(result, chosen, title))
     notes = err if json_output else out
     if not quiet:
         if result.stop_reason == "bler-floor":
             notes.print(
-                f"Stopped: BLER below the floor {bler_floor:g} at {result.points[-1].snr_db:g} dB."
+                f"Stopped: BLER below the floor {spec.settings.bler_floor:g} at "
+                f"{result.points[-1].snr_db:g} dB."
             )
         elif result.interrupted:
-            notes.print(f"Interrupted: {len(result.points)} point(s) finished.")
+            notes.print(
+                f"Interrupted: {len(result.points)} point(s) finished"
+                + ("; run the same command again to resume." if store_path else ".")
+            )
+    if csv_path is not None:
+        from opennr.link.report import ReportEntry, write_csv
+
+        write_csv([ReportEntry(spec.name, result.points, spec.to_dict(),
+                               slot_duration=chosen.slot_duration)], csv_path)
     if not no_plot and result.points:
         from opennr.link.plotting import plot_sweep
 
-        path = plot if plot is not None else Path(f"opennr-{preset}.png")
-        plot_sweep(result.points, path, title=title, snr_label=chosen.snr_label)
+        default = f"opennr-{cfg.preset if cfg.name == 'default' else cfg.name}.png"
+        path = Path(cfg.plot) if cfg.plot else Path(default)
+        plot_sweep(result.points, path, title=title, snr_label=chosen.snr_label,
+                   slot_duration=chosen.slot_duration)
         if not quiet:
-            notes.print(f"Plot written to {path}")
+            notes.print(escape(f"Plot written to {path}"))
     if result.interrupted:
         raise typer.Exit(130)

@@ -433,9 +433,10 @@ def parse_campaign_config(text: str, *, source: str | None = None) -> CampaignCo
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        raise ConfigError(
-            f"invalid TOML: {exc}", source=source, line=int(m.group(1)) if m else None
-        ) from None
+        line = int(m.group(1)) if m else None
+        if line is None and "end of document" in str(exc):
+            line = max(1, len(text.splitlines()))
+        raise ConfigError(f"invalid TOML: {exc}", source=source, line=line) from None
     lines = _key_lines(text)
     check = _Checker(source, lines)
     allowed = ", ".join([*_TOP_KEYS, *(f"[{t}]" for t in _TABLES)])
