@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import time
 
-import _common
+import _common  # before NumPy: pins every thread pool to one thread
 import numpy as np
 
 from opennr.link.awgn import awgn_complex

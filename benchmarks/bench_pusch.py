@@ -14,6 +14,7 @@ to 2 receive antennas at 30 dB (ours only; known channel and noise variance).
 
     python benchmarks/bench_pusch.py                # slots/s, ours vs Sionna, ratio
     python benchmarks/bench_pusch.py --bler         # BLER at 8.0 and 8.5 dB
+    python benchmarks/bench_pusch.py --bler --interpolation wiener   # Wiener (100 ns prior) estimates
 """
 
 from __future__ import annotations
@@ -64,13 +65,17 @@ def _time(fn, min_time=2.0, repeats=3):
     return best
 
 
+#: Channel-estimate interpolation of our receiver (``--interpolation``); Wiener with a 100 ns prior.
+ESTIMATOR = {"interpolation": "linear"}
+
+
 def w4_slots(batch, snr_db, rng):
     """One call of the W4 link: ``batch`` slots; returns the number of block errors."""
     rate = W4_MCS.target_code_rate
     bits = rng.integers(0, 2, (batch, W4_TBS), dtype=np.uint8)
     x = pusch_transmit(bits, W4_CONFIG, W4_CARRIER, target_code_rate=rate)   # [B, 1, K, L]
     y = awgn_complex(x, 10.0 ** (-snr_db / 10.0), rng=rng)                     # [B, R=1, K, L]
-    est = dmrs_channel_estimate(y, W4_CONFIG, W4_CARRIER)
+    est = dmrs_channel_estimate(y, W4_CONFIG, W4_CARRIER, **ESTIMATOR)
     res = shared_channel_receive(y, W4_CONFIG, W4_CARRIER, tbs=W4_TBS, target_code_rate=rate,
                                  noise_var=est.noise_var, channel=est.h,
                                  channel_includes_precoding=True)
@@ -166,7 +171,12 @@ def main():
                    help="seconds of Sionna simulation per BLER point")
     p.add_argument("--min-time", type=float, default=3.0, help="seconds per timing")
     p.add_argument("--no-sionna", action="store_true")
+    p.add_argument("--interpolation", choices=("linear", "wiener"), default="linear",
+                   help="our DM-RS estimate interpolation (wiener: 100 ns RMS delay-spread prior)")
     a = p.parse_args()
+    ESTIMATOR["interpolation"] = a.interpolation
+    if a.interpolation == "wiener":
+        ESTIMATOR["delay_spread"] = 100e-9
     sp, torch = (None, None) if a.no_sionna else _sionna()
     if a.bler:
         bler(sp, torch, a.slots, a.batch, a.sionna_seconds)
