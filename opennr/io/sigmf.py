@@ -296,6 +296,8 @@ def read_recording(path, *, sample_rate: float | None = None, datatype: str | No
         }
         return Recording(samples, sample_rate, center_frequency, datatype, meta, data_path)
 
+    if not meta_path.is_file():
+        raise ValueError(f"{meta_path}: file not found")
     meta = _parse_meta(meta_path)
     glob = meta["global"]
     meta_dtype = glob.get("core:datatype")
