@@ -264,6 +264,11 @@ class TdlChannel:
         return self._max_doppler
 
     @property
+    def max_doppler_shift(self) -> float:
+        """Alias of :attr:`max_doppler` (the CDL channel's name, MATLAB's MaximumDopplerShift)."""
+        return self._max_doppler
+
+    @property
     def n_rx(self) -> int:
         """Receive antennas."""
         return self._n_rx
