@@ -403,3 +403,66 @@ def test_two_workers_same_result():
     one = _json([*FAST, "--snr", "4,6", "--no-store", "--json", "-q"])
     two = _json([*FAST, "--snr", "4,6", "--no-store", "--json", "-q", "--workers", "2"])
     assert _strip(one) == _strip(two)
+
+
+# ---------------------------------------------------------------- opennr report / opennr plot
+
+
+def _two_campaigns(store="r.sqlite"):
+    for name, seed in (("first", "1"), ("second", "2")):
+        result = runner.invoke(app, [*FAST, "--snr", "2,4,6", "--seed", seed, "--name", name,
+                                     "--store", store, "-q"])
+        assert result.exit_code == 0, result.output
+
+
+def test_report_html_holds_table_images_and_config(tmp_path):
+    import base64
+    import re
+
+    _two_campaigns()
+    result = runner.invoke(app, ["report", "r.sqlite", "-c", "second", "-o", "rep.html",
+                                 "--csv", "rep.csv", "--json", "rep.json", "--plot", "rep.png"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "rep.html").read_text()
+    assert page.count('<table class="points">') == 1 and "Campaign second" in page
+    assert "Campaign first" not in page
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    assert images and base64.b64decode(images[0])[:8] == PNG_MAGIC
+    assert "&quot;preset&quot;: &quot;bpsk-awgn&quot;" in page and __version__ in page
+    assert "4.00" in page  # an SNR cell of the table
+    rows = (tmp_path / "rep.csv").read_text().splitlines()
+    assert len(rows) == 4 and rows[1].startswith("second,2.0,")
+    doc = json.loads((tmp_path / "rep.json").read_text())
+    assert doc[0]["config"]["settings"]["seed"] == 2 and len(doc[0]["points"]) == 3
+    assert (tmp_path / "rep.png").read_bytes()[:8] == PNG_MAGIC
+    # the stored numbers are those the simulation printed
+    again = _json([*FAST, "--snr", "2,4,6", "--seed", "2", "--name", "second", "--store",
+                   "r.sqlite", "--json", "-q"])
+    assert [p["block_errors"] for p in doc[0]["points"]] == [p["block_errors"] for p in again]
+
+
+def test_report_overlays_several_stores(tmp_path):
+    _two_campaigns("a.sqlite")
+    _two_campaigns("b.sqlite")
+    result = runner.invoke(app, ["report", "a.sqlite", "b.sqlite", "-c", "first"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "opennr-report.html").read_text()
+    assert "Comparison" in page and page.count('<table class="points">') == 2
+    result = runner.invoke(app, ["plot", "a.sqlite", "b.sqlite", "-o", "cmp.png"])
+    assert result.exit_code == 0, result.output
+    assert "4 campaign(s)" in result.stdout
+    assert (tmp_path / "cmp.png").stat().st_size > 5000
+
+
+def test_report_list_and_errors(tmp_path):
+    _two_campaigns()
+    listing = runner.invoke(app, ["report", "r.sqlite", "--list"])
+    assert listing.exit_code == 0 and "first" in listing.stdout and "second" in listing.stdout
+    missing = runner.invoke(app, ["report", "nope.sqlite"])
+    assert missing.exit_code == 2 and "nope.sqlite" in missing.stderr
+    unknown = runner.invoke(app, ["report", "r.sqlite", "-c", "third"])
+    assert unknown.exit_code == 2 and "third" in unknown.stderr
+    (tmp_path / "junk.sqlite").write_bytes(b"junk" * 100)
+    corrupt = runner.invoke(app, ["report", "junk.sqlite"])
+    assert corrupt.exit_code == 1 and "junk.sqlite" in corrupt.stderr
+    assert not (tmp_path / "opennr-report.html").exists()

@@ -97,3 +97,27 @@ def test_bad_entries_rejected():
         report_html([{"name": "x"}])
     with pytest.raises(TypeError, match="PointResult"):
         ReportEntry("x", [1.0], {})
+
+
+def test_load_entries_from_a_results_store(tmp_path):
+    from opennr.link.campaign import CampaignSpec, run_campaign
+    from opennr.link.engine import SweepSettings
+    from opennr.link.report import load_entries
+
+    store = tmp_path / "r.sqlite"
+    settings = SweepSettings(target_block_errors=20, max_blocks=100, batch_size=50)
+    a = run_campaign(CampaignSpec("bpsk-awgn", {}, (2.0, 4.0), settings, name="a"), store=store)
+    run_campaign(CampaignSpec("pdsch-awgn", {"n_prb": 4}, (20.0,), SweepSettings(
+        max_blocks=4, batch_size=2), name="b"), store=store)
+    entries = load_entries(store)
+    assert [e.name for e in entries] == ["a", "b"]
+    assert [p.block_errors for p in entries[0].points] == [p.block_errors for p in a.points]
+    assert entries[0].slot_duration is None and entries[1].slot_duration == 0.5e-3
+    assert entries[1].config["overrides"] == {"n_prb": 4} and entries[1].software_version
+    assert entries[1].rows()[0]["throughput_percent"] == 100.0
+    only = load_entries(store, [entries[1].config_hash[:10]])
+    assert [e.name for e in only] == ["b"]
+    with pytest.raises(ValueError, match="no campaign named 'zzz'"):
+        load_entries(store, ["zzz"])
+    with pytest.raises(ValueError, match="does not exist"):
+        load_entries(tmp_path / "none.sqlite")
