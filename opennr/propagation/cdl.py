@@ -599,44 +599,64 @@ class CdlChannel:
         k1 = math.ceil(t1 * rate)
         return np.arange(k0, max(k1, k0 + 1) + 1) / rate
 
-    def __call__(self, waveform, sample_rate: float, *, start_time=None):
+    def __call__(self, waveform, sample_rate: float, *, start_time=None,
+                 require_resolved_taps: bool = True):
         """TR 38.901 §7.7.1: filter ``waveform`` [B or none, n_tx, S] through the channel.
+
+        Parameters
+        ----------
+        waveform : array_like, complex, [B, n_tx, S] or [n_tx, S]
+        sample_rate : float
+            Hz; at least ``1 / max(path_delays)`` unless ``require_resolved_taps=False``.
+        start_time : float, optional
+            Time of the first sample; default the internal clock (continues the previous call,
+            the previous input feeding the delayed paths). The clock moves to the end of this
+            waveform.
+        require_resolved_taps : bool, default True
+            Reject a sample rate at which the whole delay profile spans less than one sample.
 
         Returns
         -------
         (rx, path_gains, sample_times)
             ``rx`` complex64 [B, n_rx, S]; ``path_gains`` complex64 [B, n_rx, n_tx, P, T'] at
-            ``sample_times`` [T'] (seconds). ``start_time=None`` continues from the internal clock,
-            which then advances by ``S / sample_rate``.
+            ``sample_times`` [T'] (seconds; every ``1 / (2 sample_density f_D)`` s, interpolated
+            linearly by the filter).
         """
         fs = _real(sample_rate, "sample_rate", low=0.0, strict=True, clause="TR 38.901 §7.7")
+        tau = float(self.path_delays.max(initial=0.0))
+        if require_resolved_taps and tau > 0 and tau * fs < 1.0:
+            raise ValueError(
+                f"sample_rate {fs:.6g} Hz is too low for the delay profile: the largest delay "
+                f"{tau * 1e9:.4g} ns is shorter than one sample ({1e9 / fs:.4g} ns); use at least "
+                f"{1.0 / tau:.4g} Hz, or pass require_resolved_taps=False (TR 38.901 §7.7)")
         x = np.asarray(waveform)
-        if x.ndim not in (2, 3) or x.shape[-2] != self.num_tx:
+        if x.dtype == bool or not np.issubdtype(x.dtype, np.number):
+            raise TypeError(f"waveform must be a numeric (complex) array, got dtype {x.dtype}")
+        if x.ndim == 2:
+            x = x[None]
+        if x.ndim != 3 or x.shape[1] != self.num_tx or x.shape[0] not in (1, self.batch_size):
             raise ValueError(f"waveform must have shape [B, n_tx, S] or [n_tx, S] with n_tx = "
-                             f"{self.num_tx}, got shape {x.shape} (TR 38.901 §7.7.1)")
-        if x.ndim == 3 and x.shape[0] not in (1, self.batch_size):
-            raise ValueError(f"waveform batch {x.shape[0]} does not match batch_size "
-                             f"{self.batch_size}")
-        continuing = start_time is None
-        t0 = self._time if continuing else _real(start_time, "start_time")
+                             f"{self.num_tx} and B = {self.batch_size} (or 1), got shape "
+                             f"{np.shape(waveform)} (TR 38.901 §7.7.1)")
+        if start_time is None:
+            t0 = self._time
+        else:
+            t0 = _real(start_time, "start_time")
+        same = self._history_fs == fs and abs(t0 - self._time) * fs < 1e-6
+        hist = self._history if same else None
+        if hist is not None and hist.shape[0] != x.shape[0]:
+            hist = None
         n = x.shape[-1]
         t1 = t0 + n / fs
         times = self._gain_times(t0, t1, fs)
         gains = self.path_gains(times)
-        hist = self._history if (continuing and self._history is not None
-                                 and self._history.shape[-1] and self._history_fs == fs) else None
         y = _apply.apply_time_channel(x, gains, times, self.path_delays, fs, start_time=t0,
                                       history=hist)
-        if continuing:
-            keep = math.ceil(float(self.path_delays.max(initial=0.0)) * fs) + 64
-            xx = x if x.ndim == 3 else x[None]
-            prev = self._history if hist is not None else np.zeros(xx.shape[:2] + (0,), np.complex64)
-            if prev.shape[0] != xx.shape[0]:
-                prev = np.broadcast_to(prev, (max(prev.shape[0], xx.shape[0]),) + prev.shape[1:])
-                xx = np.broadcast_to(xx, (prev.shape[0],) + xx.shape[1:])
-            self._history = np.concatenate([prev, xx.astype(np.complex64)], axis=-1)[..., -keep:]
-            self._history_fs = fs
-            self._time = t1
+        keep = math.ceil(tau * fs) + _apply.DEFAULT_FILTER_HALF_LENGTH + 1
+        full = x if hist is None else np.concatenate([hist, x.astype(np.complex64)], axis=-1)
+        self._history = np.ascontiguousarray(full[..., -keep:], dtype=np.complex64)
+        self._history_fs = fs
+        self._time = t1
         return y, gains, times
 
     def ofdm_response(self, carrier, *, num_symbols=None, start_time: float = 0.0, nfft=None,

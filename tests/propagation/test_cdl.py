@@ -311,6 +311,11 @@ def test_bad_call_arguments():
         ch(np.zeros((3, 10), np.complex64), 30.72e6)
     with pytest.raises(ValueError, match="sample_rate"):
         ch(np.zeros((2, 10), np.complex64), -1.0)
+    with pytest.raises(ValueError, match="too low for the delay profile"):
+        ch(np.zeros((2, 10), np.complex64), 1e6)  # CDL-A 30 ns: max delay 290 ns < 1 us
+    ch(np.zeros((2, 10), np.complex64), 1e6, require_resolved_taps=False)  # flat fading: allowed
+    with pytest.raises(TypeError, match="numeric"):
+        ch(np.array([["a"] * 10] * 2), 30.72e6)
     with pytest.raises(ValueError, match="times"):
         ch.path_gains([np.nan])
     with pytest.raises(TypeError, match="clusters"):
