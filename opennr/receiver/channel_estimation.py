@@ -19,6 +19,12 @@ estimated in four steps, as MATLAB's ``nrChannelEstimate`` does:
    covers the allocation (allocated PRBs x allocated symbols) and is zero elsewhere.
 4. **Noise variance** from the residual of the despread estimates against a local linear
    prediction along frequency (see :func:`dmrs_channel_estimate`, Notes).
+
+``interpolation="wiener"`` replaces step 3 by linear MMSE (Wiener) filters in frequency and time
+with a prior from an RMS delay spread (exponential or uniform power delay profile,
+:func:`frequency_correlation`) and a maximum Doppler shift (Jakes, :func:`time_correlation`).
+:func:`reference_channel_estimate` is the same procedure for reference REs given by position
+(any reference signal; MATLAB's ``nrChannelEstimate`` form), over the whole grid.
 """
 
 from __future__ import annotations

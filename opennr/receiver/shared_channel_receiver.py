@@ -8,7 +8,10 @@ soft demapping (§5.1) with the post-equalisation noise variance -> descrambling
 HARQ soft buffer passed through).
 
 The channel is given (perfect channel state information); a practical DM-RS channel estimate of
-the same shape plugs into the same ``channel`` argument.
+the same shape plugs into the same ``channel`` argument. ``phase_tracking=True`` removes the
+common phase error of each OFDM symbol measured on the PT-RS (TS 38.211 §7.4.1.2 / §6.4.1.2,
+:mod:`opennr.receiver.phase_tracking`); the PUSCH's pre-DFT PT-RS samples (§6.4.1.2.2.2) are
+removed after transform deprecoding.
 """
 
 from __future__ import annotations
