@@ -190,3 +190,60 @@ def test_bad_input(rng):
         symbol_times("carrier", 2)
     with pytest.raises(ValueError, match="num_symbols"):
         symbol_times(CarrierConfig(), 0)
+
+
+def _sionna_time_channel(x, a_steps, delays, fs, l_min, l_max):
+    """Sionna 2.2: cir_to_time_channel + ApplyTimeChannel; a_steps [B, R, T, P, S + L_tot - 1]."""
+    import torch
+    from sionna.phy.channel import ApplyTimeChannel, cir_to_time_channel
+
+    n_b, n_rx, n_tx, n_p, n_steps = a_steps.shape
+    s = x.shape[-1]
+    l_tot = l_max - l_min + 1
+    a = torch.tensor(a_steps).reshape(n_b, 1, n_rx, 1, n_tx, n_p, n_steps)
+    tau = torch.tensor(np.broadcast_to(delays, (n_b, 1, 1, n_p)).copy(), dtype=torch.float32)
+    h = cir_to_time_channel(fs, a, tau, l_min, l_max)
+    y = ApplyTimeChannel(s, l_tot)(torch.tensor(x).reshape(n_b, 1, n_tx, s), h)
+    return y.numpy().reshape(n_b, n_rx, -1)[..., -l_min:-l_min + s]
+
+
+@pytest.mark.oracle
+def test_integer_delays_match_sionna_time_channel(sionna, rng):
+    """Whole-sample delays, gains varying per sample: identical to Sionna's time channel."""
+    s, fs, l_min, l_max = 500, 1e6, -6, 26
+    x = _cn(rng, (2, 2, s))
+    delays = np.array([0.0, 4.0, 20.0]) / fs
+    steps = s + l_max - l_min
+    t = np.arange(steps)
+    tones = np.exp(2j * np.pi * np.array([300.0, -120.0, 40.0])[:, None] * t / fs)
+    a = (_cn(rng, (2, 2, 2, 3, 1)) * tones[None, None, None]).astype(np.complex64)
+    ours = apply_time_channel(x, a[..., -l_min:-l_min + s], np.arange(s) / fs, delays, fs)
+    theirs = _sionna_time_channel(x, a, delays, fs, l_min, l_max)
+    np.testing.assert_allclose(ours, theirs, atol=2e-5 * np.abs(ours).max())
+
+
+@pytest.mark.oracle
+def test_fractional_delays_more_accurate_than_sionna(sionna, rng):
+    """Fractional delays on a periodic band-limited signal (80 % of the band): against the exact
+    FFT-domain delay, ours < -50 dB NMSE (measured -75 dB); Sionna's truncated sinc (6 taps
+    ahead) is the coarser (measured -35 dB), and the two agree to -20 dB."""
+    n, fs = 256, 1e6
+    spec = np.zeros(n, complex)
+    k = np.fft.fftfreq(n) * n
+    band = np.abs(k) <= 0.4 * n
+    spec[band] = rng.standard_normal(band.sum()) + 1j * rng.standard_normal(band.sum())
+    period = np.fft.ifft(spec)
+    x = np.tile(period, 3).astype(np.complex64)[None, None]  # [1, 1, 3n]
+    d = np.array([0.0, 2.5, 11.3])
+    gains = np.array([0.8, 0.5j, -0.3], np.complex64)
+    exact = sum(g * np.fft.ifft(spec * np.exp(-2j * np.pi * np.fft.fftfreq(n) * dd))
+                for g, dd in zip(gains, d))
+    ours = apply_time_channel(x, gains.reshape(1, 1, 1, 3, 1), [0.0], d / fs, fs)[0, 0, n:2 * n]
+    a = np.repeat(gains.reshape(1, 1, 1, 3, 1), 3 * n + 24, axis=-1)
+    theirs = _sionna_time_channel(x, a, d / fs, fs, -6, 18)[0, 0, n:2 * n]
+    power = np.mean(np.abs(exact) ** 2)
+    nmse_ours = np.mean(np.abs(ours - exact) ** 2) / power
+    nmse_theirs = np.mean(np.abs(theirs - exact) ** 2) / power
+    assert nmse_ours < 10 ** (-50 / 10)
+    assert nmse_ours < nmse_theirs
+    assert np.mean(np.abs(ours - theirs) ** 2) / power < 10 ** (-20 / 10)
