@@ -223,7 +223,7 @@ def _interrupting(config, snr_db, n, rng):
 
 @pytest.mark.parametrize("store", [True, False])
 def test_ctrl_c_reports_finished_points(monkeypatch, tmp_path, store):
-    import opennr.link.presets as presets
+    from opennr.link import presets
 
     fake = Preset("fake", "interrupts at 1 dB", UncodedBpskConfig(1), _interrupting, (0.0, 1.0))
     monkeypatch.setattr(presets, "PRESETS", {**presets.PRESETS, "fake": fake})

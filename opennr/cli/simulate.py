@@ -408,7 +408,7 @@ def simulate_command(
     title = f"opennr simulate --preset {cfg.preset} (seed {spec.settings.seed})"
     if cfg.name != "default":
         title = f"{cfg.name}: {title}"
-    kwargs = dict(store=store_path, workers=n_workers, dask=cfg.dask)
+    kwargs = {"store": store_path, "workers": n_workers, "dask": cfg.dask}
     try:
         if quiet:
             result = run_campaign(spec, **kwargs)

@@ -42,6 +42,7 @@ store, plot, [stopping], [overrides]
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import tomllib
@@ -130,7 +131,7 @@ def parse_snr(text) -> tuple[float, ...]:
                 raise ValueError(f"step must be > 0, got {step:g}")
             if stop < start:
                 raise ValueError(f"stop ({stop:g}) must be >= start ({start:g})")
-            n = int(math.floor((stop - start) / step + 1e-9)) + 1
+            n = math.floor((stop - start) / step + 1e-9) + 1
             if n > _MAX_POINTS:
                 raise ValueError(f"{n} points is too many (at most {_MAX_POINTS})")
             points = tuple(round(start + i * step, 10) for i in range(n))
@@ -159,7 +160,7 @@ def check_snr_grid(points, what) -> tuple[float, ...]:
         raise ValueError(f"SNR grid {what!r} has {len(points)} points (at most {_MAX_POINTS})")
     if not all(math.isfinite(v) for v in points):
         raise ValueError(f"SNR grid {what!r} holds a value that is not finite")
-    if any(b <= a for a, b in zip(points, points[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(points)):
         raise ValueError(f"SNR grid {what!r} must be strictly increasing")
     return points
 
@@ -473,7 +474,7 @@ def parse_campaign_config(text: str, *, source: str | None = None) -> CampaignCo
             elif isinstance(snr, int | float) and not isinstance(snr, bool):
                 kw["snr_db"] = check_snr_grid([snr], snr)
             else:
-                raise ValueError(
+                raise ValueError(  # noqa: TRY004  (reported as a ConfigError)
                     f"must be a string 'start:step:stop', an array of numbers or a number, got "
                     f"{_type_name(snr)}"
                 )

@@ -74,25 +74,25 @@ __all__ = [
     "AGGREGATION_LEVELS",
     "ALGORITHMS",
     "CHANNEL_MODELS",
-    "DciAwgnConfig",
-    "ESTIMATORS",
-    "SharedChannelLinkConfig",
-    "shared_channel_snr_grid",
-    "simulate_dci_awgn_batch",
-    "simulate_shared_channel_batch",
     "DEMAPPING_METHODS",
+    "ESTIMATORS",
     "ES_N0_LABEL",
+    "PDSCH_MCS_TABLES",
+    "PRESETS",
+    "DciAwgnConfig",
     "LdpcAwgnConfig",
     "LdpcQamAwgnConfig",
-    "PDSCH_MCS_TABLES",
-    "UncodedBpskConfig",
     "Preset",
-    "PRESETS",
+    "SharedChannelLinkConfig",
+    "UncodedBpskConfig",
     "build_batch_function",
     "get_preset",
     "qam_snr_grid",
+    "shared_channel_snr_grid",
+    "simulate_dci_awgn_batch",
     "simulate_ldpc_awgn_batch",
     "simulate_ldpc_qam_awgn_batch",
+    "simulate_shared_channel_batch",
     "simulate_uncoded_bpsk_batch",
 ]
 
@@ -112,7 +112,7 @@ _MODULATION_OF_QM = {2: "QPSK", 4: "16QAM", 6: "64QAM", 8: "256QAM", 10: "1024QA
 
 
 def _linspace(start: float, stop: float, step: float) -> tuple[float, ...]:
-    n = int(round((stop - start) / step)) + 1
+    n = round((stop - start) / step) + 1
     return tuple(round(start + i * step, 10) for i in range(n))
 
 
@@ -225,7 +225,10 @@ def simulate_ldpc_awgn_batch(
     >>> simulate_ldpc_awgn_batch(cfg, 8.0, 4, np.random.default_rng(0))
     BatchCounts(blocks=4, block_errors=0, bits=1024, bit_errors=0)
     """
-    from opennr.coding.sch import sch_decode, sch_encode  # imported lazily: heavy (Numba)
+    from opennr.coding.sch import (  # imported lazily: heavy (Numba)
+        sch_decode,
+        sch_encode,
+    )
 
     n = check_int(batch_size, "batch_size", low=1)
     tb = rng.integers(0, 2, size=(n, config.tbs), dtype=np.uint8)
@@ -422,7 +425,10 @@ def simulate_ldpc_qam_awgn_batch(
     >>> simulate_ldpc_qam_awgn_batch(cfg, 15.0, 3, np.random.default_rng(0))
     BatchCounts(blocks=3, block_errors=0, bits=2304, bit_errors=0)
     """
-    from opennr.coding.sch import sch_decode, sch_encode  # imported lazily: heavy (Numba)
+    from opennr.coding.sch import (  # imported lazily: heavy (Numba)
+        sch_decode,
+        sch_encode,
+    )
     from opennr.modulation import demodulate_soft, modulate
 
     n = check_int(batch_size, "batch_size", low=1)

@@ -325,8 +325,10 @@ def report_html(entries, *, title: str = "OpenNR link-level campaign", dpi: int 
         f"<title>{html.escape(title)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="meta">Written {now} by OpenNR {html.escape(__version__)}; '
-        f"{len(entries)} campaign(s). BLER intervals: Wilson score, 95 %.</p>",
+        (
+            f'<p class="meta">Written {now} by OpenNR {html.escape(__version__)}; '
+            f"{len(entries)} campaign(s). BLER intervals: Wilson score, 95 %.</p>"
+        ),
     ]
     if len(entries) > 1:
         label_set = {e.snr_label for e in entries}

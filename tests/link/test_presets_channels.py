@@ -20,7 +20,6 @@ from opennr.link.presets import (
     build_batch_function,
     get_preset,
     shared_channel_snr_grid,
-    simulate_shared_channel_batch,
 )
 
 NEW = ("polar-dci-awgn", "pdsch-awgn", "pusch-awgn", "pusch-tp-awgn", "pdsch-tdlc")
