@@ -148,3 +148,26 @@ def test_wiener_bad_inputs(kw, exc):
             time_correlation([0.0], kw["max_doppler"])
         else:
             frequency_correlation([0.0], 1e-7, kw["power_delay_profile"])
+
+
+def test_wiener_lowers_bler_of_the_w4_receiver():
+    # W4 PUSCH (4 PRB, 16QAM R 0.54, TBS 1352) over AWGN at 7.5 dB, 128 slots, seed 5, LS + LMMSE:
+    # measured 43 % BLER with linear interpolation and 12 % with Wiener (100 ns prior) over 3072
+    # slots (this draw: 54 vs 17 errors); required here: Wiener's block errors below 0.6x linear's.
+    from opennr.link.awgn import awgn_complex
+    from opennr.physical_channels import pusch_transmit
+    from opennr.receiver import shared_channel_receive
+
+    carrier = CarrierConfig(n_size_grid=4, subcarrier_spacing=15, n_cell_id=1)
+    cfg = SharedChannelConfig(direction="uplink", modulation="16QAM", dmrs=DmrsConfig(c_init_release=15))
+    rate, tbs = 553 / 1024, 1352
+    rng = np.random.default_rng(5)
+    bits = rng.integers(0, 2, (128, tbs), dtype=np.uint8)
+    y = awgn_complex(pusch_transmit(bits, cfg, carrier, target_code_rate=rate), 10 ** -0.75, rng=rng)
+    errors = {}
+    for interp in ("linear", "wiener"):
+        est = dmrs_channel_estimate(y, cfg, carrier, interpolation=interp, delay_spread=100e-9)
+        res = shared_channel_receive(y, cfg, carrier, tbs=tbs, target_code_rate=rate,
+                                     noise_var=est.noise_var, channel=est.h, channel_includes_precoding=True)
+        errors[interp] = int(np.count_nonzero(~(res.tb_crc_ok & (res.tb == bits).all(-1))))
+    assert errors["wiener"] < 0.6 * errors["linear"], errors
