@@ -466,3 +466,41 @@ def test_report_list_and_errors(tmp_path):
     corrupt = runner.invoke(app, ["report", "junk.sqlite"])
     assert corrupt.exit_code == 1 and "junk.sqlite" in corrupt.stderr
     assert not (tmp_path / "opennr-report.html").exists()
+
+
+# ---------------------------------------------------------------- a real Ctrl-C
+
+
+def test_sigint_stops_cleanly_and_keeps_the_store(tmp_path):
+    """SIGINT to a running `opennr simulate` (2 workers): exit 130 within seconds, the finished
+    points printed as JSON, the store readable; the same command resumes from it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # -5 dB: every block fails, the point ends at 400 errors; 2 dB (BLER ~3e-3) would need
+    # ~10^5 blocks: the run is interrupted there.
+    args = ["simulate", "--preset", "ldpc-awgn-bg2", "--snr", "-5,2", "--max-blocks", "1000000",
+            "--target-errors", "400", "--batch", "200", "--workers", "2", "--json", "--no-plot",
+            "--bler-floor", "0"]
+    cmd = [sys.executable, "-c", "from opennr.cli import main; main()", *args]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        time.sleep(8.0)
+        proc.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        out, err = proc.communicate(timeout=60)
+        stop_seconds = time.monotonic() - start
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err[-2000:]
+    assert "Interrupted" in err and "resume" in err
+    assert stop_seconds < 30
+    pts = json.loads(out)
+    assert [p["snr_db"] for p in pts] in ([], [-5.0])
+    if pts:
+        assert pts[0]["blocks"] == pts[0]["block_errors"] == 400
+    listing = runner.invoke(app, ["report", "opennr-results.sqlite", "--list"])
+    assert listing.exit_code == 0 and "ldpc-awgn-bg2" in listing.stdout
