@@ -100,8 +100,7 @@ def test_ray_angular_spreads(name, rng):
     alpha = np.deg2rad(ray_offset_angles())
     for key, cs in (("aoa", c.c_asa), ("aod", c.c_asd)):
         centre = np.exp(1j * np.deg2rad(getattr(c, key)))
-        spread_factor = np.where(c.specular, 1.0, np.mean(np.exp(1j * np.deg2rad(cs) * 0) *
-                                                          np.exp(1j * cs * alpha)))
+        spread_factor = np.where(c.specular, 1.0, np.mean(np.exp(1j * cs * alpha)))
         z = np.sum(c.powers * centre * spread_factor) / c.powers.sum()
         expected = np.rad2deg(np.sqrt(-2 * np.log(np.abs(z))))
         got, _ = circular_angle_spread(getattr(r, key).reshape(3, -1), w.reshape(1, -1))
