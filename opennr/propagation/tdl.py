@@ -31,7 +31,10 @@ Time
     ``2 * sample_density * f_D`` Hz (MATLAB's ``SampleDensity``, default 64) on a grid of
     absolute times and linearly interpolated; an internal clock and the previous input's tail
     continue the channel across calls (like MATLAB's System object). ``block_fading=True``
-    freezes the gains at their ``t = 0`` value.
+    holds the gains constant over each evaluation: every time of a :meth:`path_gains` call (so
+    every sample of a ``__call__``, every symbol of an :meth:`ofdm_response`) gets the gains of
+    its first time, so a slot-by-slot loop sees one block per slot, blocks following the
+    continuous fading process (the CDL channel does the same).
 """
 
 from __future__ import annotations
@@ -136,7 +139,7 @@ class TdlChannel:
     los_doppler_ratio : float, default 0.7
         ``rho``: the specular path's Doppler is ``rho f_D``.
     block_fading : bool, default False
-        Freeze the gains at ``t = 0`` (draw a new block with :meth:`redraw`).
+        Hold the gains of the first time of each evaluation (one block per call).
     batch_size : int, default 1
         ``B`` independent realisations.
     sample_density : int, default 64
@@ -290,7 +293,7 @@ class TdlChannel:
 
     @property
     def block_fading(self) -> bool:
-        """Whether the gains are frozen at ``t = 0``."""
+        """Whether each evaluation holds the gains of its first time."""
         return self._block
 
     @property
@@ -361,7 +364,7 @@ class TdlChannel:
         if not np.all(np.isfinite(t)):
             raise ValueError(f"times must be finite seconds ({_CLAUSE})")
         n_t = t.size
-        t_eval = np.zeros(1) if self._block else t
+        t_eval = t[:1] if self._block and n_t else t
         w = self._diffuse(t_eval)  # [B, R, T, P, Te]
         if self._s_full is not None:
             b, r, tx, p, te = w.shape

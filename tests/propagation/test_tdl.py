@@ -91,15 +91,24 @@ def test_seed_and_rng_reproducible():
 
 
 def test_block_fading_and_redraw(rng):
+    """Each evaluation holds the gains of its first time; blocks follow the fading process."""
     ch = TdlChannel("TDL-A", delay_spread=100e-9, max_doppler=500.0, block_fading=True, rng=rng)
-    g = ch.path_gains(np.linspace(0, 0.1, 7))
+    free = TdlChannel("TDL-A", delay_spread=100e-9, max_doppler=500.0,
+                      rng=np.random.default_rng(20261125))
+    g = ch.path_gains(np.linspace(0.01, 0.1, 7))
     np.testing.assert_array_equal(g, np.broadcast_to(g[..., :1], g.shape))
+    np.testing.assert_allclose(g[..., :1], free.path_gains([0.01]), atol=1e-7)
     x = _cn(rng, (1, 1, 3000))
-    _, g1, t1 = ch(x, 7.68e6)
-    assert t1.size == 1 and ch.gain_sample_rate == 0.0
-    np.testing.assert_array_equal(g1, g[..., :1])
+    _, g1, t1 = ch(x, 7.68e6)  # block 1: the gains at t = 0
+    assert t1.size == 1 and t1[0] == 0.0 and ch.gain_sample_rate == 0.0
+    np.testing.assert_allclose(g1, free.path_gains([0.0]), atol=1e-7)
+    _, g2, t2 = ch(x, 7.68e6)  # block 2: the gains at the start of the second call
+    assert t2[0] == pytest.approx(3000 / 7.68e6)
+    np.testing.assert_allclose(g2, free.path_gains(t2), atol=1e-7)
+    h = ch.ofdm_response(CarrierConfig(n_size_grid=2))
+    np.testing.assert_allclose(h, np.broadcast_to(h[..., :1], h.shape), atol=1e-6)
     ch.redraw()
-    assert not np.allclose(ch.path_gains([0.0]), g[..., :1])
+    assert not np.allclose(ch.path_gains([0.0]), g1)
 
 
 def test_doppler_from_speed():
