@@ -180,3 +180,15 @@ def test_parse_snr(text, expected):
 def test_parse_snr_rejects(text):
     with pytest.raises(ValueError):
         parse_snr(text)
+
+
+def test_example_campaign_files_are_valid():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "examples" / "campaigns"
+    files = sorted(folder.glob("*.toml"))
+    assert len(files) >= 4
+    for path in files:
+        cfg = load_campaign_config(path)
+        spec = cfg.spec()  # preset, overrides, grid and settings all accepted
+        assert spec.snr_db and cfg.name != "default", path.name
