@@ -388,10 +388,13 @@ class TdlChannel:
         return g
 
     # ----------------------------------------------------------------------------- application
-    def _gain_times(self, t0: float, duration: float) -> np.ndarray:
+    def _gain_times(self, t0: float, duration: float, sample_rate: float | None = None
+                    ) -> np.ndarray:
         rate = self.gain_sample_rate
         if rate == 0.0:
             return np.array([t0])
+        if sample_rate is not None and rate >= sample_rate:  # no need to oversample the gains
+            return t0 + np.arange(max(round(duration * sample_rate) + 1, 2)) / sample_rate
         k0 = math.floor(t0 * rate)
         k1 = math.ceil((t0 + duration) * rate)
         if k1 <= k0:
@@ -451,7 +454,7 @@ class TdlChannel:
             same = self._history_rate == fs and abs(t0 - self._clock) * fs < 1e-6
             hist = self._history if same else None
         s = x.shape[-1]
-        gt = self._gain_times(t0, (s - 1) / fs if s else 0.0)
+        gt = self._gain_times(t0, (s - 1) / fs if s else 0.0, fs)
         g = self.path_gains(gt)
         if hist is not None and hist.shape[0] != x.shape[0]:
             hist = None
