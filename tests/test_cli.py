@@ -71,6 +71,15 @@ def test_presets_lists_all():
         assert name in result.stdout
 
 
+def test_presets_shows_one_preset_parameters():
+    result = runner.invoke(app, ["presets", "pdsch-awgn"])
+    assert result.exit_code == 0, result.output
+    for word in ("mcs_table", "estimation", "'practical'", "slot 0.5 ms"):
+        assert word in result.stdout
+    bad = runner.invoke(app, ["presets", "nope"])
+    assert bad.exit_code == 2 and "ldpc-awgn" in bad.output
+
+
 # ---------------------------------------------------------------- simulate
 
 

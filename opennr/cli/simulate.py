@@ -159,18 +159,48 @@ def _table(result: SweepResult, preset, title: str) -> Table:
 
 
 @app.command("presets")
-def presets_command():
-    """List the simulation presets with a one-line description."""
+def presets_command(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="Show this preset's configuration fields (for --set / [overrides]).",
+                       show_default=False),
+    ] = None,
+):
+    """List the simulation presets with a one-line description, or one preset's parameters."""
     console = Console()
+    if name is not None:
+        if name not in _presets.PRESETS:
+            raise typer.BadParameter(
+                f"unknown preset {name!r}; choose one of {', '.join(_presets.PRESETS)}",
+                param_hint="NAME",
+            )
+        preset = _presets.PRESETS[name]
+        table = Table(title=escape(f"{name}: {preset.description}"))
+        table.add_column("parameter (--set KEY=VALUE)", style="bold")
+        table.add_column("default", justify="right")
+        table.add_column("type")
+        for key, value in preset.describe_config().items():
+            table.add_row(escape(key), escape(repr(value)), type(value).__name__)
+        console.print(table)
+        grid = preset.snr_db
+        console.print(escape(
+            f"SNR: {preset.snr_label}, default grid {grid[0]:g}..{grid[-1]:g} dB "
+            f"({len(grid)} points); batch {preset.batch_size}, stop at {preset.target_errors} "
+            f"errors or {preset.max_blocks} blocks"
+            + ("" if preset.slot_duration is None else
+               f"; slot {preset.slot_duration * 1e3:g} ms (throughput in bits/s)")
+        ))
+        return
     table = Table(title="opennr simulate presets")
     table.add_column("preset", style="bold")
     table.add_column("default grid [dB]", justify="right")
     table.add_column("description")
-    for name, preset in _presets.PRESETS.items():
+    for key, preset in _presets.PRESETS.items():
         grid = preset.snr_db
         step = grid[1] - grid[0] if len(grid) > 1 else 0.0
-        table.add_row(name, f"{grid[0]:g}:{step:g}:{grid[-1]:g}", preset.description)
+        table.add_row(key, f"{grid[0]:g}:{step:g}:{grid[-1]:g}", preset.description)
     console.print(table)
+    console.print("Parameters of a preset: opennr presets NAME")
 
 
 def _parse_set(items: list[str] | None) -> dict:
