@@ -12,14 +12,15 @@ from numba import njit
 __all__ = ["time_channel_kernel", "time_channel_numpy"]
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath={"reassoc", "contract"})
 def time_channel_kernel(xr, xi, hr, hi, seg_start, seg_stop, weights, tap0, pad, yr, yi):
     """Time-varying FIR ``y[b, r, n] += sum_t sum_j h_j(n)[b, r, t] x[b, t, n - tap0 - j]``.
 
     ``h_j(n) = (1 - w_n) h[..., i, j] + w_n h[..., i + 1, j]`` for the samples ``n`` of segment
     ``i`` (``seg_start[i] <= n < seg_stop[i]``), ``w_n = weights[n]``. Per output sample the
     interpolated taps are summed against a contiguous, tap-reversed window of the input (a
-    float32 reduction that LLVM vectorises; ``fastmath`` only reorders that sum).
+    float32 reduction that LLVM vectorises: ``fastmath`` is limited to reassociation and
+    fused multiply-add, so NaN and infinities propagate as usual).
 
     Parameters
     ----------
