@@ -513,3 +513,13 @@ def test_sigint_stops_cleanly_and_keeps_the_store(tmp_path):
         assert pts[0]["blocks"] == pts[0]["block_errors"] == 400
     listing = runner.invoke(app, ["report", "opennr-results.sqlite", "--list"])
     assert listing.exit_code == 0 and "ldpc-awgn-bg2" in listing.stdout
+
+
+@pytest.mark.slow
+def test_unreachable_dask_scheduler_from_the_environment(tmp_path, monkeypatch):
+    # DASK_SCHEDULER_ADDRESS is read like --dask; nothing listens on port 9 (discard): the engine
+    # gives up after its 10 s connection timeout.
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")
+    result = runner.invoke(app, [*FAST, "--snr", "4"])
+    assert result.exit_code == 1
+    assert "tcp://127.0.0.1:9" in result.stderr and "scheduler" in result.stderr

@@ -453,7 +453,7 @@ def simulate_command(
     except StoreError as exc:
         raise _fail(str(exc), 1) from None
     except ConnectionError as exc:
-        raise _fail(f"cannot reach the Dask scheduler {cfg.dask!r}: {exc}", 1) from None
+        raise _fail(str(exc), 1) from None
     except OSError as exc:
         raise _fail(str(exc), 1) from None
 
