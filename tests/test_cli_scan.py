@@ -163,3 +163,19 @@ def test_parsers():
         parse_gscn(",")
     with pytest.raises(ValueError, match="empty"):
         parse_offsets(" ")
+
+
+def test_scan_of_an_opennr_waveform_recording_finds_the_off_centre_ssb(tmp_path):
+    """`opennr waveform` records where it put the SSB; `opennr scan` looks there by default."""
+    from opennr.waveform import write_waveform
+
+    car = CarrierConfig(subcarrier_spacing=15, n_size_grid=52, n_cell_id=44, n_frame=2)
+    burst = SsBurstConfig(offset_to_point_a=2, k_ssb=4, periodicity=10)
+    w = generate_waveform(WaveformConfig(carrier=car, ss_burst=burst, num_subframes=10,
+                                         center_frequency=1.9e9), rng=np.random.default_rng(3))
+    assert abs(w.ssb_frequency_offset) > 1e6
+    meta = write_waveform(tmp_path / "gen", w, center_frequency=1.9e9, datatype="ci16_le")
+    out = _json([meta])
+    assert [(o["pci"], o["sfn"], o["k_ssb"]) for o in out] == [(44, 2, 4)]
+    assert out[0]["frequency_offset_hz"] == pytest.approx(w.ssb_frequency_offset)
+    assert _json([meta, "--freq-offset", "0"]) == []

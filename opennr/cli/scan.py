@@ -9,6 +9,10 @@ exit code 0. Bad input (unreadable or truncated file, unknown format, NaN sample
 too short for one SS/PBCH block, a sample rate below the block bandwidth): a message on stderr
 and exit code 2.
 
+Without ``--gscn`` or ``--freq-offset`` the SSB is searched at the recording's centre and, for a
+recording written by ``opennr waveform``, also where its metadata
+(``opennr:ssb_frequency_offset_hz``) says the SSB is.
+
 Examples (shell)::
 
     opennr scan capture.sigmf-meta
@@ -73,6 +77,14 @@ def parse_offsets(text: str | None) -> list[float] | None:
     if not values:
         raise ValueError("--freq-offset is empty")
     return values
+
+
+def _generator_offsets(rec) -> list[float] | None:
+    """Default search: the centre, plus the SSB position ``opennr waveform`` recorded, if any."""
+    off = rec.metadata.get("global", {}).get("opennr:ssb_frequency_offset_hz")
+    if isinstance(off, int | float) and not isinstance(off, bool) and off != 0:
+        return [0.0, float(off)]
+    return None
 
 
 def _table(results, path: Path) -> None:
@@ -140,6 +152,8 @@ def scan_command(
         rec = read_recording(recording, sample_rate=rate,
                              datatype=None if fmt is None else fmt.value,
                              center_frequency=center_frequency)
+        if gscns is None and offsets is None:
+            offsets = _generator_offsets(rec)
         results = cell_search(rec.samples, rec.sample_rate, scs_khz=scs,
                               center_frequency=rec.center_frequency, gscn=gscns,
                               frequency_offsets=offsets, l_max=l_max, channel=channel,
