@@ -17,8 +17,10 @@ Fading process (sum of sinusoids)
     statistics are the same, the random numbers are not.
 Rician taps (TDL-D/E)
     Path 0 adds the specular part ``sqrt(P_LOS) exp(j (2 pi rho f_D t + phi_0))`` with
-    ``rho = cos(AoA_LOS) = 0.7`` (TR 38.901 §7.7.2: the LOS Doppler is 0.7 f_D, as Sionna and
-    MATLAB) and an independent uniform phase ``phi_0`` per link.
+    ``rho = cos(AoA_LOS) = 0.7`` by default (a LOS Doppler of 0.7 f_D, Sionna's default, which
+    its documentation attributes to TR 38.901; ``los_doppler_ratio`` changes it) and an
+    independent uniform phase ``phi_0`` per link (TS 38.101-4's fixed initial LOS matrix of
+    its static propagation condition B.1 is not modelled).
 MIMO correlation (§7.7.5.2, TS 38.101-4 Annex B.2.3)
     Kronecker model: ``G_p = P_p^(1/2) R_rx^(1/2) W_p R_tx^(T/2)`` for the ``n_rx x n_tx``
     matrix ``W_p`` of independent processes, so that ``E[g_rt g*_r't'] = P_p R_rx[r,r'] R_tx[t,t']``
