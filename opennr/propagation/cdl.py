@@ -345,11 +345,10 @@ def generate_cdl_rays(clusters: CdlClusters, rng: np.random.Generator, batch_siz
         return center[:, None] + nlos * spread * alpha[None, :]  # [P, 20]
 
     aoa = np.broadcast_to(rays(c.aoa, c.c_asa), (b, p, _RAYS))
-    coupled = []
-    for center, spread in ((c.aod, c.c_asd), (c.zod, c.c_zsd), (c.zoa, c.c_zsa)):
-        base = np.broadcast_to(rays(center, spread), (b, p, _RAYS))
-        perm = np.argsort(rng.random((b, p, _RAYS)), axis=-1)
-        coupled.append(np.take_along_axis(base, perm, axis=-1))
+    # step 2: AOD, ZOD and ZOA rays coupled to the AOA rays by independent random permutations
+    base = np.stack([rays(c.aod, c.c_asd), rays(c.zod, c.c_zsd), rays(c.zoa, c.c_zsa)])
+    perm = np.argsort(rng.random((3, b, p, _RAYS)), axis=-1)
+    coupled = np.take_along_axis(np.broadcast_to(base[:, None], perm.shape), perm, axis=-1)
     aod, zod, zoa = coupled
     zod, aod = _fold_zenith(zod, aod)
     zoa, aoa = _fold_zenith(zoa, aoa)
@@ -384,6 +383,11 @@ def ray_coefficients(rays: CdlRays, tx_array: PanelArray, rx_array: PanelArray) 
     coef *= a_rx[..., :, None] * a_tx[..., None, :]
     coef *= np.sqrt(rays.ray_powers)[None, :, :, None, None]
     return coef
+
+
+@lru_cache(maxsize=1)
+def _default_array() -> PanelArray:
+    return PanelArray(size=(1, 1, 1, 1, 1), polarization_angles=(0.0, 90.0), element="isotropic")
 
 
 @lru_cache(maxsize=64)
@@ -509,8 +513,7 @@ class CdlChannel:
         self.max_doppler_shift = fd
         self.ut_direction_of_travel = tuple(
             _vec(ut_direction_of_travel, "ut_direction_of_travel", 2, "TR 38.901 §7.5"))
-        default = PanelArray(size=(1, 1, 1, 1, 1), polarization_angles=(0.0, 90.0),
-                             element="isotropic")
+        default = _default_array()
         for name, arr in (("tx_array", tx_array), ("rx_array", rx_array)):
             if arr is not None and not isinstance(arr, PanelArray):
                 raise TypeError(f"{name} must be a PanelArray, got {type(arr).__name__} "
@@ -566,7 +569,11 @@ class CdlChannel:
     def _gains(self, times: np.ndarray) -> np.ndarray:
         b, p = self._coef.shape[:2]
         out = np.empty((b, self.num_rx, self.num_tx, p, times.size), np.complex64)
-        path_gains_kernel(self._coef, self.ray_doppler, np.ascontiguousarray(times), out)
+        t = np.ascontiguousarray(times)
+        d = np.diff(t)
+        uniform = bool(d.size > 1 and np.all(np.abs(d - d[0]) <= 1e-12 * max(abs(d[0]), 1e-300))
+                       and t.size <= 4096)
+        path_gains_kernel(self._coef, self.ray_doppler, t, uniform, out)
         return out
 
     def _gains_numpy(self, times: np.ndarray) -> np.ndarray:

@@ -341,6 +341,8 @@ def test_coefficient_and_gain_kernels_match_numpy_twins(tx, rx, name):
     np.testing.assert_allclose(_ray_coefficients_numba(ch.rays, tx, rx), ref, atol=1e-12)
     t = np.array([0.0, 3e-4, 1.7e-3])
     np.testing.assert_allclose(ch.path_gains(t), ch._gains_numpy(t), atol=2e-6)
+    t = 1e-3 + np.arange(300) * 35.7e-6  # equally spaced: the phasor recurrence
+    np.testing.assert_allclose(ch.path_gains(t), ch._gains_numpy(t), atol=2e-6)
 
 
 def test_ofdm_response_equals_apply_ofdm_channel_response():
