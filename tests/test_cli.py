@@ -377,11 +377,15 @@ def test_mcs_table_option_reaches_pusch_tp_preset():
     assert pts[0]["blocks"] == 4 and pts[0]["block_errors"] == 0
 
 
-def test_csv_export(tmp_path):
-    result = runner.invoke(app, [*FAST, "--snr", "2,4", "--csv", "pts.csv", "-q"])
+def test_csv_and_report_export(tmp_path):
+    result = runner.invoke(app, [*FAST, "--snr", "2,4", "--csv", "pts.csv", "--report",
+                                 "r.html", "-q"])
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "pts.csv").read_text().splitlines()
     assert lines[0].startswith("campaign,snr_db,blocks") and len(lines) == 3
+    page = (tmp_path / "r.html").read_text()
+    assert page.count("<tr>") == 3 and "data:image/png;base64," in page
+    assert "opennr-results.sqlite" in page
 
 
 # ---------------------------------------------------------------- store and workers

@@ -9,6 +9,7 @@ Examples (shell)::
     opennr simulate --preset bpsk-awgn --snr 0,2,4 --json --no-plot > bler.json
     opennr simulate --preset pdsch-awgn --set mcs=20 --set estimation=perfect
     opennr simulate --preset pusch-tp-awgn --dask tcp://scheduler:8786 --store runs.sqlite
+    opennr simulate --preset polar-dci-awgn --report dci.html --csv dci.csv
 
 Every finished batch is committed to the results store (``opennr-results.sqlite`` in the working
 directory unless ``--store``/``--no-store``): the same command started again after Ctrl-C, a
@@ -220,6 +221,12 @@ def _parse_set(items: list[str] | None) -> dict:
     return out
 
 
+def _version() -> str:
+    from opennr import __version__
+
+    return __version__
+
+
 def _fail(message: str, code: int) -> typer.Exit:
     _console(stderr=True).print(f"[red]Error:[/red] {escape(message)}")
     return typer.Exit(code)
@@ -341,6 +348,10 @@ def simulate_command(
     ] = False,
     csv_path: Annotated[
         Path | None, typer.Option("--csv", help="Also write the points as CSV to this file.")
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Also write a self-contained HTML report (plot, table, configuration)."),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no messages.")
@@ -482,6 +493,18 @@ def simulate_command(
 
         write_csv([ReportEntry(spec.name, result.points, spec.to_dict(),
                                slot_duration=chosen.slot_duration)], csv_path)
+    if report is not None:
+        from opennr.link.report import ReportEntry, write_html_report
+
+        entry = ReportEntry(
+            spec.name, result.points, spec.to_dict(), preset_description=chosen.description,
+            snr_label=chosen.snr_label, slot_duration=chosen.slot_duration,
+            config_hash=spec.config_hash(), software_version=_version(),
+            stop_reason=result.stop_reason, source="" if store_path is None else str(store_path),
+        )
+        write_html_report([entry], report, title=title)
+        if not quiet:
+            notes.print(escape(f"Report written to {report}"))
     if not no_plot and result.points:
         from opennr.link.plotting import plot_sweep
 
