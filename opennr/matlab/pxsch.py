@@ -53,12 +53,16 @@ def _native(carrier, cfg, cls):
         raise TypeError(f"the channel configuration must be an {cls.__name__}, got {type(cfg).__name__}")
     c, n = carrier.to_native(), cfg.to_native()
     n.check_carrier(c)
+    return c, n
+
+
+def _no_tp_ptrs(n) -> None:
     if n.is_uplink and n.transform_precoding and n.ptrs is not None:
         raise NotImplementedError(
-            "PUSCH with TransformPrecoding and EnablePTRS (PT-RS inserted before the DFT, TS 38.211 "
-            "§6.3.1.4) is not supported by opennr.matlab"
+            "nrPUSCH / nrPUSCHDecode with TransformPrecoding and EnablePTRS (PT-RS inserted before "
+            "the DFT, TS 38.211 §6.4.1.2.2.2) are not supported by opennr.matlab; use "
+            "opennr.physical_channels.pusch"
         )
-    return c, n
 
 
 def _columns(x: np.ndarray) -> np.ndarray:
@@ -71,7 +75,13 @@ def _info(c, n) -> MatlabStruct:
     idx = shared_channel_indices(n, c)
     nus = codeword_layers(n.num_layers)
     mods = (n.modulation,) * len(nus) if isinstance(n.modulation, str) else tuple(n.modulation)
-    g = [idx.size * bits_per_symbol(m) * nu for m, nu in zip(mods, nus, strict=True)]
+    n_data = idx.size
+    if n.is_uplink and n.transform_precoding and n.ptrs is not None:
+        from opennr.signals.ptrs import transform_precoded_ptrs
+
+        tp = transform_precoded_ptrs(n, c)
+        n_data -= len(tp.ptrs_rows) * len(tp.positions)  # pre-DFT PT-RS samples (§6.4.1.2.2.2)
+    g = [n_data * bits_per_symbol(m) * nu for m, nu in zip(mods, nus, strict=True)]
     n_prb = len(n.prb_indices(c))
     if n.ptrs is not None:
         from opennr.signals.ptrs import ptrs_indices
@@ -249,6 +259,7 @@ def nrPUSCH(carrier, pusch, cw):
     (2, 2)
     """
     c, n = _native(carrier, pusch, nrPUSCHConfig)
+    _no_tp_ptrs(n)
     (bits,) = _cw_list(cw, 1, "cw")
     layers = shared_channel_symbols(bits, n, c)
     if n.precoding == "codebook":
@@ -361,6 +372,7 @@ def nrPUSCHDecode(carrier, pusch, sym, nVar=1e-10):
     True
     """
     c, n = _native(carrier, pusch, nrPUSCHConfig)
+    _no_tp_ptrs(n)
     layers = _rx_layers(sym, n.num_layers, "sym")
     if n.transform_precoding:
         layers = transform_deprecode(layers, len(n.prb_indices(c)))

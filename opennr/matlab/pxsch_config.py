@@ -10,7 +10,7 @@ not modelled here; the DM-RS ``c_init`` uses the Rel-16 form (``DmrsConfig.c_ini
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,6 +22,7 @@ __all__ = [
     "nrPDSCHDMRSConfig",
     "nrPDSCHPTRSConfig",
     "nrPUSCHConfig",
+    "nrPUSCHPTRSConfig",
     "nrPUSCHDMRSConfig",
 ]
 
@@ -181,6 +182,41 @@ class nrPDSCHPTRSConfig:
         )
 
 
+@dataclass
+class nrPUSCHPTRSConfig(nrPDSCHPTRSConfig):
+    """TS 38.211 §6.4.1.2: PUSCH PT-RS configuration, MATLAB ``nrPUSCHPTRSConfig``.
+
+    MATLAB syntax: ``ptrs = nrPUSCHPTRSConfig('NumPTRSSamples',4,'NumPTRSGroups',8)``.
+
+    As :class:`nrPDSCHPTRSConfig` plus the transform-precoding parameters of TS 38.211
+    Table 6.4.1.2.2.2-1: ``NumPTRSSamples`` (2 or 4, default 2), ``NumPTRSGroups`` (2, 4 or 8,
+    default 2) and ``NID`` (``N_ID`` of §6.4.1.2.1.2, 0..1007, or None for the DM-RS/cell
+    identity; default None).
+
+    Examples
+    --------
+    >>> ptrs = nrPUSCHPTRSConfig(NumPTRSSamples=4, NumPTRSGroups=8).to_native()
+    >>> ptrs.num_samples, ptrs.num_groups
+    (4, 8)
+    """
+
+    NumPTRSSamples: int = 2
+    NumPTRSGroups: int = 2
+    NID: int | None = None
+
+    def to_native(self) -> PtrsConfig:
+        """The equivalent :class:`~opennr.physical_channels.config.PtrsConfig`."""
+        base = super().to_native()
+        c = "TS 38.211 Table 6.4.1.2.2.2-1"
+        return replace(
+            base,
+            num_samples=_int_arg(self.NumPTRSSamples, "NumPTRSSamples", low=2, high=4, clause=c),
+            num_groups=_int_arg(self.NumPTRSGroups, "NumPTRSGroups", low=2, high=8, clause=c),
+            n_id=None if self.NID is None else _int_arg(self.NID, "NID", low=0, high=1007,
+                                                         clause="TS 38.211 §6.4.1.2.1.2"),
+        )
+
+
 def _prbs(value):
     arr = np.atleast_1d(np.asarray(value))
     if arr.size and not np.all(np.mod(arr, 1) == 0):
@@ -272,7 +308,8 @@ class nrPUSCHConfig(nrPDSCHConfig):
 
     As :class:`nrPDSCHConfig` plus ``TransformPrecoding`` (default False), ``TransmissionScheme``
     ('nonCodebook' | 'codebook', default 'nonCodebook'), ``NumAntennaPorts`` (default 1) and
-    ``TPMI`` (default 0); ``DMRS`` is a :class:`nrPUSCHDMRSConfig`.
+    ``TPMI`` (default 0); ``DMRS`` is a :class:`nrPUSCHDMRSConfig`, ``PTRS`` a
+    :class:`nrPUSCHPTRSConfig`.
 
     Examples
     --------
@@ -282,6 +319,7 @@ class nrPUSCHConfig(nrPDSCHConfig):
     """
 
     DMRS: nrPUSCHDMRSConfig = field(default_factory=nrPUSCHDMRSConfig)
+    PTRS: nrPUSCHPTRSConfig = field(default_factory=nrPUSCHPTRSConfig)
     TransformPrecoding: bool = False
     TransmissionScheme: str = "nonCodebook"
     NumAntennaPorts: int = 1

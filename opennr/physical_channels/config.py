@@ -387,10 +387,20 @@ class PtrsConfig:
         here ``10 log10(num_layers)`` for codebook and non-codebook); ``0``/``1`` force a ratio of
         0 dB (``epre-Ratio`` 1 / PUSCH ``ptrs-Power``).
 
+    num_samples : {2, 4}, default 2
+        ``N_samp^group``: samples per PT-RS group, PUSCH with transform precoding
+        (TS 38.211 Table 6.4.1.2.2.2-1, MATLAB ``NumPTRSSamples``).
+    num_groups : {2, 4, 8}, default 2
+        ``N_group^PT-RS``: PT-RS groups per symbol, PUSCH with transform precoding (8 only with 4
+        samples; MATLAB ``NumPTRSGroups``).
+    n_id : int or None, default None
+        ``N_ID`` of the transform-precoded PT-RS sequence (TS 38.211 §6.4.1.2.1.2), 0..1007;
+        None: ``nPUSCH-Identity`` of the DM-RS, else ``N_ID^cell`` (MATLAB ``NID``).
+
     Examples
     --------
     >>> PtrsConfig(time_density=2, frequency_density=4, re_offset="11")
-    PtrsConfig(time_density=2, frequency_density=4, re_offset='11', ports=None, power='auto')
+    PtrsConfig(time_density=2, frequency_density=4, re_offset='11', ports=None, power='auto', num_samples=2, num_groups=2, n_id=None)
     """
 
     time_density: int = 1
@@ -398,6 +408,9 @@ class PtrsConfig:
     re_offset: str = "00"
     ports: tuple | None = None
     power: str | int = "auto"
+    num_samples: int = 2
+    num_groups: int = 2
+    n_id: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ports", _int_tuple(self.ports, "ports", "TS 38.211 §7.4.1.2"))
@@ -411,6 +424,12 @@ class PtrsConfig:
         check_choice(self.re_offset, "re_offset", ("00", "01", "10", "11"),
                      clause="TS 38.211 Table 7.4.1.2.2-1")
         check_choice(self.power, "power", ("auto", 0, 1), clause="TS 38.214 Table 4.1-2")
+        check_choice(self.num_samples, "num_samples", (2, 4), clause="TS 38.211 Table 6.4.1.2.2.2-1")
+        check_choice(self.num_groups, "num_groups", (2, 4, 8), clause="TS 38.211 Table 6.4.1.2.2.2-1")
+        if self.num_groups == 8 and self.num_samples != 4:
+            raise ValueError("num_groups = 8 needs num_samples = 4 (TS 38.211 Table 6.4.1.2.2.2-1)")
+        if self.n_id is not None:
+            check_int(self.n_id, "n_id", low=0, high=1007, clause="TS 38.211 §6.4.1.2.1.2")
         if self.ports is not None:
             if not 1 <= len(self.ports) <= 2 or len(set(self.ports)) != len(self.ports):
                 raise ValueError(f"ports must hold one or two distinct DM-RS ports, got {self.ports} "
@@ -601,8 +620,9 @@ class SharedChannelConfig:
                     f"with transform precoding the number of PRBs M_RB must be 2^a 3^b 5^c, got "
                     f"{len(self.prb_set)} (TS 38.211 §6.3.1.4)"
                 )
-            if self.ptrs is not None:
-                raise NotImplementedError("PT-RS with transform precoding (TS 38.211 §6.4.1.2.1.2) is not implemented")
+            if self.ptrs is not None and self.ptrs.ports not in (None, (ports[0],)):
+                raise ValueError("with transform precoding the PT-RS port is the DM-RS port "
+                                 "(TS 38.211 §6.4.1.2.2.2)")
 
         if ul:
             if self.num_antenna_ports is not None:

@@ -180,8 +180,13 @@ def test_bad_arguments():
         nrPUSCHDecode(carrier, pusch, np.array([np.nan, 1]), 0.1)
     with pytest.raises(ValueError, match="nVar"):
         nrPDSCHDecode(carrier, pdsch, np.ones(4), -1)
+    tp_ptrs = nrPUSCHConfig(PRBSet=[0, 1], TransformPrecoding=True, EnablePTRS=True)
     with pytest.raises(NotImplementedError, match="PT-?RS"):
-        nrPUSCHIndices(carrier, nrPUSCHConfig(PRBSet=[0, 1], TransformPrecoding=True, EnablePTRS=True))
+        nrPUSCH(carrier, tp_ptrs, np.zeros(8))
+    # pre-DFT PT-RS: every DFT block keeps its 24 REs; 13 PT-RS symbols x 2 groups x 2 samples
+    # leave (312 - 52) QPSK symbols for data (TS 38.211 Table 6.4.1.2.2.2-1)
+    ind, info = nrPUSCHIndices(carrier, tp_ptrs)
+    assert (ind.size, info.Gd, info.G) == (312, 312, 2 * (312 - 52))
 
 
 def _naive_mmse(y, h, nvar):

@@ -4,7 +4,6 @@ PDSCH/PUSCH, perfect and practical CSI; transform-precoded PUSCH with pre-DFT PT
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -27,29 +26,13 @@ from opennr.receiver.phase_tracking import (
 TBS, RATE = 1800, 0.6
 
 
-@dataclass(frozen=True)
-class TpPtrs(PtrsConfig):
-    """PtrsConfig with the transform-precoding fields (N_group^PT-RS, N_samp^group, N_ID) that
-    ptrs.transform_precoded_ptrs reads when present."""
-
-    num_groups: int = 2
-    num_samples: int = 2
-    n_id: int | None = None
-
-
 def tp_config(ptrs=None, **kw):
-    """A transform-precoded PUSCH configuration with PT-RS; builds around a SharedChannelConfig
-    validation that rejects PT-RS with transform precoding (until config.py accepts them)."""
-    ptrs = TpPtrs() if ptrs is None else ptrs
+    """A transform-precoded PUSCH configuration with PT-RS."""
+    ptrs = PtrsConfig() if ptrs is None else ptrs
     base = {"direction": "uplink", "transform_precoding": True, "prb_set": tuple(range(6)),
             "modulation": "16QAM"}
     base.update(kw)
-    try:
-        return SharedChannelConfig(ptrs=ptrs, **base)
-    except NotImplementedError:
-        cfg = SharedChannelConfig(**base)
-        object.__setattr__(cfg, "ptrs", ptrs)
-        return cfg
+    return SharedChannelConfig(ptrs=ptrs, **base)
 
 
 def _drift(l_total, kind, rng):
@@ -112,7 +95,7 @@ def test_cpe_estimate_tracks_injected_phase():
 @pytest.mark.parametrize(("groups", "samples"), [(2, 2), (2, 4), (4, 2), (4, 4), (8, 4)])
 def test_tp_ptrs_round_trip_noiseless(groups, samples):
     carrier = CarrierConfig(n_size_grid=16)
-    cfg = tp_config(TpPtrs(num_groups=groups, num_samples=samples, time_density=2), prb_set=tuple(range(16)))
+    cfg = tp_config(PtrsConfig(num_groups=groups, num_samples=samples, time_density=2), prb_set=tuple(range(16)))
     tb = np.random.default_rng(groups * 10 + samples).integers(0, 2, 3000, dtype=np.uint8)
     grid = pusch_transmit(tb, cfg, carrier, target_code_rate=0.5)
     res = shared_channel_receive(grid, cfg, carrier, tbs=3000, target_code_rate=0.5, noise_var=1e-4)
@@ -126,7 +109,7 @@ def test_tp_ptrs_samples_in_the_dft_blocks():
     from opennr.signals.ptrs import ptrs_symbol_indices
 
     carrier = CarrierConfig(n_size_grid=6, n_cell_id=77, n_slot=3)
-    cfg = tp_config(TpPtrs(num_groups=4, num_samples=2), rnti=5, modulation="QPSK")
+    cfg = tp_config(PtrsConfig(num_groups=4, num_samples=2), rnti=5, modulation="QPSK")
     grid = pusch_transmit(np.zeros(2000, np.uint8), cfg, carrier, target_code_rate=0.4)[0]
     m = 72
     pos = np.array([m // 8 - 1, m // 8, 3 * m // 8 - 1, 3 * m // 8, 5 * m // 8 - 1, 5 * m // 8,
@@ -145,7 +128,7 @@ def test_tp_ptrs_samples_in_the_dft_blocks():
 def test_tp_cpe_correction_makes_crc_pass():
     rng = np.random.default_rng(5)
     carrier = CarrierConfig(n_size_grid=6)
-    cfg = tp_config(TpPtrs(num_groups=4, num_samples=4))
+    cfg = tp_config(PtrsConfig(num_groups=4, num_samples=4))
     tb = rng.integers(0, 2, 1200, dtype=np.uint8)
     tx = pusch_transmit(tb, cfg, carrier, target_code_rate=0.5)
     theta = 0.12 * (np.arange(14) - 2)
@@ -220,7 +203,7 @@ def test_tp_ptrs_reduce_the_codeword_not_the_res():
     from opennr.physical_channels import shared_channel_indices
 
     carrier = CarrierConfig(n_size_grid=6)
-    cfg = tp_config(TpPtrs(num_groups=8, num_samples=4, time_density=2), modulation="QPSK")
+    cfg = tp_config(PtrsConfig(num_groups=8, num_samples=4, time_density=2), modulation="QPSK")
     n_re = shared_channel_indices(cfg, carrier).size
     assert n_re == 13 * 72
     n_pt_syms = 6  # time density 2: symbol 0, then 4, 6, ..., 12 counted from the DM-RS at 2

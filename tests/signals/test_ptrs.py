@@ -111,9 +111,9 @@ def test_beta_and_bad_inputs():
         ptrs_symbols(PtrsConfig(), carrier)
     with pytest.raises(ValueError, match="one PT-RS port"):
         SharedChannelConfig(num_layers=2, ptrs=PtrsConfig(ports=(0, 1)))
-    # PT-RS with transform precoding: accepted once SharedChannelConfig.validate allows them
-    # (pre-DFT PT-RS in ptrs.transform_precoded_ptrs); until then validation refuses them
-    try:
-        SharedChannelConfig("uplink", transform_precoding=True, prb_set=(0,), ptrs=PtrsConfig())
-    except NotImplementedError:
-        pass
+    # PT-RS with transform precoding (pre-DFT, TS 38.211 §6.4.1.2.2.2): accepted, fields checked
+    SharedChannelConfig("uplink", transform_precoding=True, prb_set=(0,), ptrs=PtrsConfig())
+    with pytest.raises(ValueError, match="num_samples = 4"):
+        PtrsConfig(num_groups=8, num_samples=2)
+    with pytest.raises(ValueError, match="num_samples"):
+        PtrsConfig(num_samples=3)
