@@ -48,6 +48,7 @@ import csv
 import math
 import multiprocessing
 import pickle
+import queue
 import signal
 import time
 from collections.abc import Callable, Sequence
@@ -787,14 +788,14 @@ class _DaskBackend:
         from distributed import Client, LocalCluster
 
         self._cluster = None
-        self._futures: list = []
+        self._finished: queue.SimpleQueue = queue.SimpleQueue()
         if address == "local":
             self._cluster = LocalCluster(
                 n_workers=max(2, workers),
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster)
@@ -811,13 +812,21 @@ class _DaskBackend:
         self.capacity = 2 * max(1, threads)
 
     def submit(self, fn, *args):
-        return self._client.submit(fn, *args, pure=False)
+        future = self._client.submit(fn, *args, pure=False)
+        future.add_done_callback(self._finished.put)  # called from a Dask thread
+        return future
 
     def wait(self, handles):
-        from distributed import wait
-
-        done = wait(handles, return_when="FIRST_COMPLETED").done
-        return [(h, h.result()) for h in done]
+        # a queue fed by done-callbacks, not distributed.wait(): that one uses the default client,
+        # which may be another client of the calling program on another event loop
+        wanted = set(handles)
+        done = [self._finished.get()]
+        while True:
+            try:
+                done.append(self._finished.get_nowait())
+            except queue.Empty:
+                break
+        return [(h, h.result()) for h in done if h in wanted]
 
     def close(self, *, wait: bool = True) -> None:
         try:

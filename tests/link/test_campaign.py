@@ -298,3 +298,36 @@ def test_locked_store_is_reported(tmp_path):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_ctrl_c_with_a_process_pool_stops_cleanly_and_resumes(tmp_path):
+    reference = _reference()
+    path = tmp_path / "r.sqlite"
+    script = (
+        "import json\n"
+        "import opennr.link.campaign as c\n"
+        "if __name__ == '__main__':\n"
+        f"    spec = c.CampaignSpec.from_dict(json.loads({json.dumps(SPEC.to_dict())!r}))\n"
+        f"    res = c.run_campaign(spec, store={str(path)!r}, workers=2)\n"
+        "    print(res.stop_reason, len(res.points), flush=True)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while _rows(path) < 20:
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "campaign too slow"
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the whole group
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    reason, n_points = out.split()
+    assert reason == "interrupted" and int(n_points) < len(reference.points)
+    stored = _rows(path)
+    assert stored >= 20
+    assert _strip(run_campaign(SPEC, store=path)) == _strip(reference)

@@ -286,3 +286,39 @@ def test_result_arrays_csv_and_plot(tmp_path):
         assert key in d
     empty = SweepResult()
     assert empty.bler.shape == (0,) and empty.bler_ci.shape == (0, 2)
+
+
+@pytest.mark.slow
+def test_dask_worker_killed_mid_campaign_is_recomputed_never_double_counted(tmp_path):
+    """A scheduler address (not "local"), a store, and a worker killed with SIGKILL mid-run."""
+    distributed = pytest.importorskip("distributed")
+    import logging
+    import os
+    import signal
+
+    from opennr.link.campaign import CampaignSpec, load_campaign, run_campaign
+
+    fn, snrs, settings, reference = _bpsk_reference()
+    spec = CampaignSpec("bpsk-awgn", {"block_length": 40}, snrs, settings)
+    assert _strip(run_sweep(spec.batch_function(), snrs, settings)) == _strip(reference)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=":0", silence_logs=logging.CRITICAL,
+    ) as cluster, distributed.Client(cluster) as client:
+        pids = client.run(os.getpid)
+        victim = sorted(pids.values())[0]
+
+        class KillOneWorker:
+            def __init__(self):
+                self.n = 0
+
+            def batch_done(self, index, partial, settings):
+                self.n += 1
+                if self.n == 3:
+                    os.kill(victim, signal.SIGKILL)
+
+        res = run_campaign(spec, store=tmp_path / "r.sqlite", dask=cluster.scheduler_address,
+                           observer=KillOneWorker())
+        assert victim not in client.run(os.getpid).values()  # the nanny restarted it
+    assert _strip(res)[0] == _strip(reference)[0]
+    assert _strip(load_campaign(tmp_path / "r.sqlite")[1])[0] == _strip(reference)[0]
