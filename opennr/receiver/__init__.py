@@ -4,7 +4,14 @@ Catalogue:
 
 ``channel_estimation``
     DM-RS based channel estimation (least squares, CDM despreading, frequency / time
-    interpolation, noise-variance estimate): :func:`dmrs_channel_estimate`, :class:`ChannelEstimate`.
+    interpolation (linear, nearest, or Wiener/LMMSE with a delay-spread and Doppler prior:
+    :func:`frequency_correlation`, :func:`time_correlation`), noise-variance estimate):
+    :func:`dmrs_channel_estimate`, :class:`ChannelEstimate`; the same from reference REs given by
+    position (MATLAB ``nrChannelEstimate``): :func:`reference_channel_estimate`.
+``phase_tracking``
+    TS 38.211 §7.4.1.2 / §6.4.1.2: PT-RS common-phase-error estimation and correction (CP-OFDM and
+    pre-DFT PT-RS of a transform-precoded PUSCH): :func:`common_phase_error`,
+    :func:`correct_common_phase_error`, :func:`transform_precoded_common_phase_error`.
 ``equalization``
     Per-RE MIMO equalisation with post-equalisation noise variance for the demapper:
     :func:`lmmse_equalize`, :func:`zf_equalize`.
@@ -15,19 +22,31 @@ Catalogue:
 ``harq``
     HARQ process state with the redundancy-version order 0, 2, 3, 1 and soft combining:
     :data:`RV_SEQUENCE`, :class:`HarqState`, :func:`harq_start`, :func:`harq_next_rv`,
-    :func:`harq_update`, :func:`run_harq`.
+    :func:`harq_update`, :func:`run_harq`; one reception through the receiver: :func:`harq_receive`.
 """
 
-from opennr.receiver.channel_estimation import ChannelEstimate, dmrs_channel_estimate
+from opennr.receiver.channel_estimation import (
+    ChannelEstimate,
+    dmrs_channel_estimate,
+    frequency_correlation,
+    reference_channel_estimate,
+    time_correlation,
+)
 from opennr.receiver.equalization import lmmse_equalize, zf_equalize
 from opennr.receiver.harq import (
     RV_SEQUENCE,
     HarqRunResult,
     HarqState,
     harq_next_rv,
+    harq_receive,
     harq_start,
     harq_update,
     run_harq,
+)
+from opennr.receiver.phase_tracking import (
+    common_phase_error,
+    correct_common_phase_error,
+    transform_precoded_common_phase_error,
 )
 from opennr.receiver.shared_channel_receiver import (
     SharedChannelReceiveResult,
@@ -37,6 +56,12 @@ from opennr.receiver.shared_channel_receiver import (
 __all__ = [
     "ChannelEstimate",
     "dmrs_channel_estimate",
+    "reference_channel_estimate",
+    "frequency_correlation",
+    "time_correlation",
+    "common_phase_error",
+    "correct_common_phase_error",
+    "transform_precoded_common_phase_error",
     "lmmse_equalize",
     "zf_equalize",
     "SharedChannelReceiveResult",
@@ -47,5 +72,6 @@ __all__ = [
     "harq_start",
     "harq_next_rv",
     "harq_update",
+    "harq_receive",
     "run_harq",
 ]
