@@ -25,7 +25,7 @@ from opennr.cli._app import app
 
 __all__ = ["plot_command", "report_command"]
 
-_STORES_HELP = "Results stores (SQLite) [opennr-results.sqlite]."
+_STORES_HELP = "Results stores (SQLite; default: opennr-results.sqlite)."
 _CAMPAIGN_HELP = (
     "Campaign name or configuration-hash prefix (repeatable); default: every campaign."
 )
@@ -105,7 +105,7 @@ def _list(stores: list[Path] | None) -> None:
 def report_command(
     stores: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[STORE.sqlite]...", help=_STORES_HELP, show_default=False),
+        typer.Argument(metavar="STORE.sqlite", help=_STORES_HELP, show_default=False),
     ] = None,
     campaign: Annotated[
         list[str] | None, typer.Option("--campaign", "-c", help=_CAMPAIGN_HELP)
@@ -170,7 +170,7 @@ def _plot(entries, path: Path, title: str) -> Path:
 def plot_command(
     stores: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[STORE.sqlite]...", help=_STORES_HELP, show_default=False),
+        typer.Argument(metavar="STORE.sqlite", help=_STORES_HELP, show_default=False),
     ] = None,
     campaign: Annotated[
         list[str] | None, typer.Option("--campaign", "-c", help=_CAMPAIGN_HELP)

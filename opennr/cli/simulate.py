@@ -243,9 +243,9 @@ def simulate_command(
     config_file: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[CONFIG.toml]",
-            help="Campaign file (TOML: preset, [overrides], snr, [stopping], seed, workers, "
-            "dask, store, name, plot); command-line options override it.",
+            metavar="CONFIG.toml",
+            help="Campaign file (TOML keys preset, snr, seed, workers, dask, store, name, plot "
+            "and the tables overrides and stopping); command-line options override it.",
             show_default=False,
         ),
     ] = None,
@@ -263,12 +263,12 @@ def simulate_command(
     ] = None,
     target_errors: Annotated[
         int | None,
-        typer.Option(min=1, help="Block errors after which an SNR point stops [preset: 100]."),
+        typer.Option(min=1, help="Block errors after which an SNR point stops (default: the preset's, mostly 100)."),
     ] = None,
     max_blocks: Annotated[
         int | None,
         typer.Option(min=1, help="Blocks after which an SNR point stops at the latest "
-                     "[preset: 2000]."),
+                     "(default: the preset's, mostly 2000)."),
     ] = None,
     batch: Annotated[
         int | None,
@@ -279,16 +279,16 @@ def simulate_command(
         typer.Option(
             min=0.0,
             max=0.999,
-            help="Stop the sweep after a point whose BLER is below this (0 disables) [1e-3].",
+            help="Stop the sweep after a point whose BLER is below this, 0 disables (default 1e-3).",
         ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(min=0, help="Seed; the same seed gives the same results [1].")
+        int | None, typer.Option(min=0, help="Seed; the same seed gives the same results (default 1).")
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="Local worker processes [all cores]; results do not depend "
-                     "on it."),
+        typer.Option(min=1, help="Local worker processes (default: all cores); results do not "
+                     "depend on it."),
     ] = None,
     dask: Annotated[
         str | None,
@@ -301,13 +301,13 @@ def simulate_command(
     store: Annotated[
         Path | None,
         typer.Option(help="SQLite results store; a campaign found there resumes "
-                     "[opennr-results.sqlite]."),
+                     "(default: opennr-results.sqlite)."),
     ] = None,
     no_store: Annotated[
         bool, typer.Option("--no-store", help="Keep no results store (no resume).")
     ] = False,
     name: Annotated[
-        str | None, typer.Option(help="Campaign name in the store [default].")
+        str | None, typer.Option(help="Campaign name in the store (default: 'default').")
     ] = None,
     set_: Annotated[
         list[str] | None,
@@ -339,7 +339,8 @@ def simulate_command(
     ] = None,
     plot: Annotated[
         Path | None,
-        typer.Option(help="PNG file for the BLER/throughput plot [opennr-<preset or name>.png]."),
+        typer.Option(help="PNG file for the BLER/throughput plot (default: opennr-PRESET.png, or "
+                     "opennr-NAME.png for a named campaign)."),
     ] = None,
     no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not write a plot.")] = False,
     json_output: Annotated[
