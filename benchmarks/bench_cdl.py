@@ -26,7 +26,7 @@ import numpy as np
 
 from opennr.ofdm.carrier import CarrierConfig
 from opennr.propagation.antenna import PanelArray
-from opennr.propagation.cdl import SPEED_OF_LIGHT, CdlChannel
+from opennr.propagation import SPEED_OF_LIGHT, CdlChannel
 
 FC = 3.5e9
 SPEED = 30 / 3.6

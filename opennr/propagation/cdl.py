@@ -43,7 +43,6 @@ from opennr.propagation.antenna import PanelArray, unit_vector
 from opennr.propagation.cdl_tables import CdlProfile, cdl_profile, ray_offset_angles
 
 __all__ = [
-    "SPEED_OF_LIGHT",
     "CdlChannel",
     "CdlClusters",
     "CdlRays",
@@ -55,7 +54,7 @@ __all__ = [
 
 _CLAUSE = "TR 38.901 §7.7.1"
 #: Speed of light in m/s (for ``speed -> f_D = v f_c / c``).
-SPEED_OF_LIGHT = 299_792_458.0
+from opennr.propagation.tdl import SPEED_OF_LIGHT  # noqa: E402  (one definition)
 _RAYS = 20
 
 
