@@ -119,10 +119,10 @@ def _progress(console: Console) -> Progress:
 
 
 def _console(*, stderr: bool) -> Console:
-    """A console; when not writing to a terminal (pipe, file, test runner) use 120 columns."""
+    """A console; when not writing to a terminal (pipe, file, test runner) use 132 columns."""
     console = Console(stderr=stderr)
     if not console.is_terminal:
-        console = Console(stderr=stderr, width=120)
+        console = Console(stderr=stderr, width=132)
     return console
 
 
@@ -135,10 +135,11 @@ def _table(result: SweepResult, preset, title: str) -> Table:
     table.add_column("BLER", justify="right")
     table.add_column("95% CI", justify="right")
     table.add_column("BER", justify="right")
-    table.add_column(escape("throughput [bits/block]"), justify="right")
     if slots:
         table.add_column(escape("throughput [Mbit/s]"), justify="right")
         table.add_column("% of max", justify="right")
+    else:
+        table.add_column(escape("throughput [bits/block]"), justify="right")
     table.add_column(escape("time [s]"), justify="right")
     for p in result.points:
         low, high = p.bler_ci
@@ -149,11 +150,12 @@ def _table(result: SweepResult, preset, title: str) -> Table:
             f"{p.bler:.2e}",
             f"{low:.1e}..{high:.1e}",
             f"{p.ber:.2e}",
-            f"{p.throughput:.1f}",
         ]
         if slots:
             m = preset.throughput_metrics(p)
             row += [f"{m['throughput_bps'] / 1e6:.3f}", f"{m['throughput_percent']:.1f}"]
+        else:
+            row.append(f"{p.throughput:.1f}")
         row.append(f"{p.elapsed:.1f}")
         table.add_row(*row)
     return table
