@@ -300,7 +300,7 @@ def run_campaign(
     Returns
     -------
     SweepResult
-        With ``name``, ``config_hash`` and the preset's ``snr_label`` set; identical (but for
+        With ``name``, ``config_hash``, the preset's ``snr_label`` and ``slot_duration`` set; identical (but for
         ``elapsed``) for any ``workers``/``dask`` and across interruptions and resumes. Ctrl-C
         returns the finished points with ``stop_reason="interrupted"``; what is finished is
         stored.
@@ -349,7 +349,13 @@ def run_campaign(
     finally:
         if results_store is not None:
             results_store.close()
-    return replace(result, name=spec.name, config_hash=config_hash, snr_label=preset.snr_label)
+    return replace(
+        result,
+        name=spec.name,
+        config_hash=config_hash,
+        snr_label=preset.snr_label,
+        slot_duration=getattr(preset, "slot_duration", None),
+    )
 
 
 def list_campaigns(store: str | Path) -> list[CampaignRecord]:
@@ -414,7 +420,11 @@ def load_campaign(
     result = _execute(
         spec.batch_function(), spec.snr_db, spec.settings, backend_factory=None, done=done
     )
-    snr_label = spec.preset_object().snr_label
+    preset = spec.preset_object()
     return spec, replace(
-        result, name=spec.name, config_hash=record.config_hash, snr_label=snr_label
+        result,
+        name=spec.name,
+        config_hash=record.config_hash,
+        snr_label=preset.snr_label,
+        slot_duration=getattr(preset, "slot_duration", None),
     )

@@ -296,6 +296,9 @@ class SweepResult:
         Campaign configuration hash (set by :func:`opennr.link.campaign.run_campaign`).
     snr_label : str, default "Eb/N0 [dB]"
         Axis label of the SNR, used by :meth:`plot`.
+    slot_duration : float or None, default None
+        Seconds per block for slot-based presets (set by the campaign runner): gives
+        ``throughput_bps`` and a throughput axis in Mbit/s in :meth:`plot`.
 
     The per-point values are available as arrays: ``snr_db``, ``blocks``, ``block_errors``,
     ``bits``, ``bit_errors``, ``bler``, ``ber``, ``throughput``, ``throughput_percent``,
@@ -315,6 +318,7 @@ class SweepResult:
     name: str = ""
     config_hash: str = ""
     snr_label: str = "Eb/N0 [dB]"
+    slot_duration: float | None = None
 
     @property
     def interrupted(self) -> bool:
@@ -380,13 +384,25 @@ class SweepResult:
         return self._array("throughput_percent", np.float64)
 
     @property
+    def throughput_bps(self) -> np.ndarray:
+        """``[P]`` float64: throughput in bit/s, ``throughput / slot_duration`` (NaN if unknown)."""
+        if self.slot_duration is None:
+            return np.full(len(self.points), np.nan)
+        return self.throughput / float(self.slot_duration)
+
+    @property
     def elapsed(self) -> np.ndarray:
         """``[P]`` float64: seconds of batch work per point."""
         return self._array("elapsed", np.float64)
 
     def to_dicts(self) -> list[dict]:
-        """One :meth:`PointResult.to_dict` per point (JSON-ready)."""
-        return [p.to_dict() for p in self.points]
+        """One :meth:`PointResult.to_dict` per point (JSON-ready), plus ``throughput_bps`` when
+        ``slot_duration`` is known."""
+        rows = [p.to_dict() for p in self.points]
+        if self.slot_duration is not None:
+            for row, bps in zip(rows, self.throughput_bps.tolist(), strict=True):
+                row["throughput_bps"] = bps
+        return rows
 
     def to_csv(self, path: str | Path) -> Path:
         """Write one row per point with the columns :data:`CSV_COLUMNS`; returns the path.
@@ -434,7 +450,10 @@ class SweepResult:
 
         if title is None:
             title = self.name
-        return plot_sweep(self.points, path, title=title, snr_label=self.snr_label, dpi=dpi)
+        kwargs = {} if self.slot_duration is None else {"slot_duration": self.slot_duration}
+        return plot_sweep(
+            self.points, path, title=title, snr_label=self.snr_label, dpi=dpi, **kwargs
+        )
 
 
 class SweepObserver(Protocol):

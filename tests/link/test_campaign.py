@@ -331,3 +331,11 @@ def test_ctrl_c_with_a_process_pool_stops_cleanly_and_resumes(tmp_path):
     stored = _rows(path)
     assert stored >= 20
     assert _strip(run_campaign(SPEC, store=path)) == _strip(reference)
+
+
+def test_slot_based_preset_sets_slot_duration():
+    spec = CampaignSpec("pdsch-awgn", {}, (30.0,), SweepSettings(max_blocks=1, batch_size=1))
+    res = run_campaign(spec, store=None)
+    assert res.slot_duration == spec.preset_object().slot_duration == 0.5e-3
+    assert res.throughput_bps[0] == pytest.approx(res.throughput[0] / 0.5e-3)
+    assert run_campaign(CampaignSpec("bpsk-awgn", {}, (9.0,)), store=None).slot_duration is None

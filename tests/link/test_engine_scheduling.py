@@ -322,3 +322,13 @@ def test_dask_worker_killed_mid_campaign_is_recomputed_never_double_counted(tmp_
         assert victim not in client.run(os.getpid).values()  # the nanny restarted it
     assert _strip(res)[0] == _strip(reference)[0]
     assert _strip(load_campaign(tmp_path / "r.sqlite")[1])[0] == _strip(reference)[0]
+
+
+def test_slot_duration_gives_bits_per_second(tmp_path):
+    pts = (PointResult(0.0, 100, 10, 100 * 4000, 50), PointResult(1.0, 100, 0, 100 * 4000, 0))
+    res = SweepResult(pts, slot_duration=0.5e-3)
+    np.testing.assert_allclose(res.throughput_bps, [0.9 * 4000 / 0.5e-3, 4000 / 0.5e-3])
+    assert [d["throughput_bps"] for d in res.to_dicts()] == res.throughput_bps.tolist()
+    assert res.plot(tmp_path / "slot.png").stat().st_size > 1000
+    plain = SweepResult(pts)
+    assert np.isnan(plain.throughput_bps).all() and "throughput_bps" not in plain.to_dicts()[0]
