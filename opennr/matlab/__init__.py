@@ -60,6 +60,24 @@ MATLAB                         opennr.matlab                        TS clause
 ``nrTransformPrecode``         :func:`nrTransformPrecode`           38.211 §6.3.1.4
 ``nrTransformDeprecode``       :func:`nrTransformDeprecode`         38.211 §6.3.1.4
 ``nrLowPAPRS``                 :func:`nrLowPAPRS`                   38.211 §5.2.2, §5.2.3
+``nrPUSCHPTRSConfig``          :class:`nrPUSCHPTRSConfig`           38.211 §6.4.1.2
+``nrChannelEstimate``          :func:`nrChannelEstimate`            38.211 §7.4.1.1, §6.4.1.1
+``nrPSS``                      :func:`nrPSS`                        38.211 §7.4.2.2
+``nrSSS``                      :func:`nrSSS`                        38.211 §7.4.2.3
+``nrPSSIndices``               :func:`nrPSSIndices`                 38.211 §7.4.3.1
+``nrSSSIndices``               :func:`nrSSSIndices`                 38.211 §7.4.3.1
+``nrPBCH``                     :func:`nrPBCH`                       38.211 §7.3.3
+``nrPBCHIndices``              :func:`nrPBCHIndices`                38.211 §7.4.3.1
+``nrPBCHDecode``               :func:`nrPBCHDecode`                 38.211 §7.3.3 (inverse)
+``nrPBCHPRBS``                 :func:`nrPBCHPRBS`                   38.211 §7.3.3.1
+``nrPBCHDMRS``                 :func:`nrPBCHDMRS`                   38.211 §7.4.1.4.1
+``nrPBCHDMRSIndices``          :func:`nrPBCHDMRSIndices`            38.211 §7.4.3.1
+``nrWaveformGenerator``        :func:`nrWaveformGenerator`          38.211 §5.3.1, §7.4.3
+``nrDLCarrierConfig``          :class:`nrDLCarrierConfig`           38.211 §4.4
+``nrSCSCarrierConfig``         :class:`nrSCSCarrierConfig`          38.211 §4.4.2
+``nrWavegenSSBurstConfig``     :class:`nrWavegenSSBurstConfig`      38.213 §4.1
+``nrTDLChannel``               :class:`nrTDLChannel`                38.901 §7.7.2-§7.7.6
+``nrCDLChannel``               :class:`nrCDLChannel`                38.901 §7.7.1
 ============================== ==================================== ====================
 
 Examples
@@ -74,6 +92,8 @@ True
 """
 
 from opennr.matlab._struct import MatlabStruct
+from opennr.matlab.cdl_channel import nrCDLChannel
+from opennr.matlab.channel_estimate import nrChannelEstimate
 from opennr.matlab.coding import (
     nrCodeBlockDesegmentLDPC,
     nrCodeBlockSegmentLDPC,
@@ -115,6 +135,7 @@ from opennr.matlab.pxsch_config import (
     nrPDSCHPTRSConfig,
     nrPUSCHConfig,
     nrPUSCHDMRSConfig,
+    nrPUSCHPTRSConfig,
 )
 from opennr.matlab.signals import (
     nrPDSCHDMRS,
@@ -136,7 +157,26 @@ from opennr.matlab.polar import (
 )
 from opennr.matlab.scheduling import nrTBS
 from opennr.matlab.sequences import nrLowPAPRS, nrPRBS
+from opennr.matlab.ssb import (
+    nrPBCH,
+    nrPBCHDecode,
+    nrPBCHDMRS,
+    nrPBCHDMRSIndices,
+    nrPBCHIndices,
+    nrPBCHPRBS,
+    nrPSS,
+    nrPSSIndices,
+    nrSSS,
+    nrSSSIndices,
+)
+from opennr.matlab.tdl_channel import nrTDLChannel
 from opennr.matlab.uci import nrUCIDecode, nrUCIEncode
+from opennr.matlab.wavegen import (
+    nrDLCarrierConfig,
+    nrSCSCarrierConfig,
+    nrWaveformGenerator,
+    nrWavegenSSBurstConfig,
+)
 
 __all__ = [
     "MatlabStruct",
@@ -191,4 +231,22 @@ __all__ = [
     "nrPDSCHDecode",
     "nrPUSCHDecode",
     "nrEqualizeMMSE",
+    "nrPUSCHPTRSConfig",
+    "nrChannelEstimate",
+    "nrPSS",
+    "nrSSS",
+    "nrPSSIndices",
+    "nrSSSIndices",
+    "nrPBCH",
+    "nrPBCHIndices",
+    "nrPBCHDecode",
+    "nrPBCHPRBS",
+    "nrPBCHDMRS",
+    "nrPBCHDMRSIndices",
+    "nrWaveformGenerator",
+    "nrDLCarrierConfig",
+    "nrSCSCarrierConfig",
+    "nrWavegenSSBurstConfig",
+    "nrTDLChannel",
+    "nrCDLChannel",
 ]
