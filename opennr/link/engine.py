@@ -1057,7 +1057,9 @@ def run_sweep(
         Receives progress events, in sweep order.
     workers : int, default 1
         1 runs the batches in this process, one after another; ``N > 1`` in a local pool of ``N``
-        processes (the calling script needs an ``if __name__ == "__main__":`` guard).
+        processes (the calling script needs an ``if __name__ == "__main__":`` guard, and a
+        function defined in a notebook cannot be sent: put it in a module, or use ``dask``,
+        which pickles it by value).
     dask : str, optional
         Run the batches on a ``dask.distributed`` cluster: a scheduler address
         (``"tcp://host:8786"``) or ``"local"`` for a fresh ``LocalCluster`` of
