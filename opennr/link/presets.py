@@ -949,7 +949,8 @@ def shared_channel_snr_grid(config: SharedChannelLinkConfig) -> tuple[float, ...
 
     Over AWGN: 0.25 dB steps over 5 dB from 0.5 dB above the Shannon limit of ``Q_m R`` bits per
     RE (rounded down to 0.5 dB); the waterfall of the practical receiver lies about 2 dB above the
-    limit. Over a fading channel: 1 dB steps over 12 dB from the same start.
+    limit. Over a fading channel: 1 dB steps over 12 dB from 3 dB below that start (the
+    receive-antenna gain of several antennas moves the waterfall down, the fading up).
 
     Examples
     --------
@@ -959,7 +960,7 @@ def shared_channel_snr_grid(config: SharedChannelLinkConfig) -> tuple[float, ...
     """
     start = float(np.floor(config.shannon_limit_db * 2.0) / 2.0) + 0.5
     if config.channel != "awgn":
-        return _linspace(start, start + 12.0, 1.0)
+        return _linspace(start - 3.0, start + 9.0, 1.0)
     return _linspace(start, start + 5.0, 0.25)
 
 
