@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from numbers import Real
 
 import numpy as np
@@ -425,6 +425,12 @@ class _Channeliser:
         return y.astype(np.complex64, copy=False), b0 * df, self.fs * m / self.n
 
 
+@lru_cache(maxsize=8)
+def _template_spectra(length: int, max_cfo: float) -> np.ndarray:
+    """Conjugate FFTs (length ``length``) of the PSS templates, ``[3, H, length]`` complex64."""
+    return _ro(sfft.fft(_pss_templates(max_cfo)[1], n=length, axis=-1).conj())
+
+
 def _pss_metric(y: np.ndarray, max_cfo: float):
     """Normalised PSS correlation: (metric [3, T], best CFO hypothesis index [3, T], hyp)."""
     hyp, tmpl = _pss_templates(max_cfo)
@@ -436,16 +442,19 @@ def _pss_metric(y: np.ndarray, max_cfo: float):
     e_ref = float(np.sum(np.abs(tmpl[0, 0]) ** 2))
     floor = 1e-12 * max(float(win.mean()), 1e-30)
     denom = (e_ref * (win + floor)).astype(np.float32)
-    best = np.zeros((3, t), dtype=np.float32)
-    arg = np.zeros((3, t), dtype=np.int8)
-    tf = sfft.fft(tmpl, n=L, axis=-1).conj()
+    best = np.empty((3, t), dtype=np.float32)
+    arg = np.empty((3, t), dtype=np.int8)
+    tf = _template_spectra(L, max_cfo)
+    power = np.empty((hyp.size, t), dtype=np.float32)
+    prod = np.empty(L, dtype=np.complex64)
     for n2 in range(3):
         for h in range(hyp.size):
-            c = sfft.ifft(yf * tf[n2, h])[:t]
-            m = (c.real**2 + c.imag**2) / denom
-            better = m > best[n2]
-            best[n2][better] = m[better]
-            arg[n2][better] = h
+            np.multiply(yf, tf[n2, h], out=prod)
+            c = sfft.ifft(prod, overwrite_x=True)[:t]
+            np.square(c.real, out=power[h])
+            power[h] += np.square(c.imag)
+        arg[n2] = power.argmax(axis=0)
+        np.divide(power.max(axis=0), denom, out=best[n2])
     return best, arg, hyp
 
 
