@@ -764,7 +764,8 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
     frequency_offsets : float or sequence of float, optional
         Search SSB centres at these offsets (Hz) from the recording centre. Default: the centre.
     l_max : {4, 8, 64}, optional
-        ``L_max`` (TS 38.213 §4.1); default inferred (see the module docstring).
+        ``L_max`` (TS 38.213 §4.1) for 15/30 kHz blocks; default inferred (see the module
+        docstring). 120 and 240 kHz blocks (FR2) always use ``L_max = 64``.
     channel : int, optional
         Which channel of a multi-channel recording to search, default 0.
     max_cfo : float, optional
@@ -867,7 +868,7 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
                 f = _analyse(y, tau, n2, cfo0, float(metric[n2, tau]), sss_threshold)
                 if f is None:
                     continue
-                dec = _decode(f, l_max=l_max, below_3ghz=below_3ghz, list_size=list_size)
+                dec = _decode(f, l_max=64 if s >= 120 else l_max, below_3ghz=below_3ghz, list_size=list_size)
                 ibar, lm, res, ok = dec
                 if not ok and not include_failed:
                     continue

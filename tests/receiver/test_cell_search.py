@@ -275,3 +275,19 @@ def test_pss_metric_matches_direct_correlation(rng):
                                    rtol=1e-3, atol=1e-6)
     assert divmod(int(np.argmax(metric)), metric.shape[1]) == (1, 1000)
     assert hyp[arg[1, 1000]] == 1.0
+
+
+def test_fr2_l_max_64_block_index_msbs(rng):
+    """120 kHz case D, L_max = 64: blocks 8..11, whose index MSBs travel in the PBCH payload."""
+    car = CarrierConfig(subcarrier_spacing=120, n_size_grid=24, n_cell_id=77, n_frame=6)
+    burst = SsBurstConfig(case="D", l_max=64, positions="0" * 8 + "1" * 4 + "0" * 52,
+                          periodicity=20)
+    w = generate_waveform(WaveformConfig(carrier=car, ss_burst=burst, num_subframes=1,
+                                         center_frequency=28e9, fill="qpsk"),
+                          impairments=Impairments(cfo_hz=1.2 * 120e3, snr_db=8.0,
+                                                  timing_offset=333), rng=rng)
+    res = cell_search(w.samples, w.sample_rate, center_frequency=28e9)  # tries 120, 240 kHz
+    assert [(r.pci, r.ssb_index, r.sfn, r.l_max, r.scs_khz) for r in res] == [
+        (77, i, 6, 64, 120) for i in (8, 9, 10, 11)]
+    assert [r.sample_offset for r in res] == [b.sample_offset for b in w.blocks]
+    assert {r.i_ssb_bar for r in res} == {0, 1, 2, 3}
