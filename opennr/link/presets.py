@@ -28,6 +28,9 @@ Registered presets (``PRESETS``, read-only):
 ``polar-dci-awgn``
     DCI chain (TS 38.212 §7.3): payload A = 39, CRC24C masked by the RNTI, polar code, E = 216
     (aggregation level 2), QPSK over complex AWGN, CRC-aided SCL (L = 8); SNR = Es/N0 per RE.
+``polar-uci-awgn``
+    UCI chain (TS 38.212 §6.3.1): A = 32 (CRC11), polar code, E = 192, QPSK over complex AWGN,
+    CRC-aided SCL (L = 8); with ``payload_size <= 11`` the small block codes instead.
 ``pdsch-awgn``
     PDSCH slot (TS 38.211 §7.3.1) of 24 PRB at 30 kHz, MCS 10 of 'qam64' (16QAM, TBS 4608),
     DM-RS type 1 with one additional position, AWGN, practical receiver: DM-RS least-squares
@@ -84,6 +87,7 @@ __all__ = [
     "LdpcQamAwgnConfig",
     "Preset",
     "SharedChannelLinkConfig",
+    "UciAwgnConfig",
     "UncodedBpskConfig",
     "build_batch_function",
     "get_preset",
@@ -93,6 +97,7 @@ __all__ = [
     "simulate_ldpc_awgn_batch",
     "simulate_ldpc_qam_awgn_batch",
     "simulate_shared_channel_batch",
+    "simulate_uci_awgn_batch",
     "simulate_uncoded_bpsk_batch",
 ]
 
@@ -635,6 +640,104 @@ def simulate_dci_awgn_batch(
     )
 
 
+@dataclass(frozen=True)
+class UciAwgnConfig:
+    """TS 38.212 §6.3.1.2-§6.3.1.5: one UCI payload per block, QPSK over complex AWGN.
+
+    ``uci_encode`` (A >= 12: CRC6/CRC11, polar code with ``n_max = 10``, sub-block and coded-bit
+    interleaving, segmentation for long payloads; A <= 11: the small block codes of §5.3.3),
+    QPSK, complex AWGN at ``E_s/N0`` per RE, soft demapping, ``uci_decode`` (CRC-aided SCL for
+    polar). A block is in error when a CRC fails or a decoded bit differs.
+
+    Attributes
+    ----------
+    payload_size : int, default 32
+        UCI bits ``A``, 1..1706.
+    e : int, default 192
+        Rate-matched bits ``E_UCI`` (even: QPSK), in the range :func:`opennr.coding.uci.uci_info`
+        allows for ``A``.
+    list_size : int, default 8
+        SCL list size (a power of two, 1..32).
+    demapping : {"max-log", "exact"}, default "max-log"
+
+    Examples
+    --------
+    >>> cfg = UciAwgnConfig()
+    >>> cfg.scheme, round(cfg.code_rate, 3)
+    ('polar', 0.167)
+    """
+
+    payload_size: int = 32
+    e: int = 192
+    list_size: int = 8
+    demapping: str = "max-log"
+
+    def __post_init__(self):
+        from opennr.coding.uci import uci_info
+
+        check_int(self.payload_size, "payload_size", low=1, high=1706, clause="TS 38.212 §6.3.1")
+        e = check_int(self.e, "e", low=2, clause="TS 38.212 §6.3.1.4")
+        if e % 2:
+            raise ValueError(f"e must be even (QPSK carries 2 bits per symbol), got {e}")
+        check_choice(self.list_size, "list_size", (1, 2, 4, 8, 16, 32), clause="TS 38.212 §5.3.1")
+        check_choice(self.demapping, "demapping", DEMAPPING_METHODS, clause="TS 38.211 §5.1")
+        uci_info(self.payload_size, e)  # rejects an E out of range for A, naming the clause
+
+    @property
+    def scheme(self) -> str:
+        """``"polar"`` (A >= 12) or the small block code of A <= 11."""
+        from opennr.coding.uci import uci_info
+
+        return uci_info(self.payload_size, self.e).scheme
+
+    @property
+    def code_rate(self) -> float:
+        """Information rate ``A / E``."""
+        return self.payload_size / self.e
+
+
+def simulate_uci_awgn_batch(
+    config: UciAwgnConfig, snr_db: float, batch_size: int, rng: np.random.Generator
+) -> BatchCounts:
+    """TS 38.212 §6.3.1: ``batch_size`` UCI payloads, QPSK over AWGN at Es/N0 ``snr_db``.
+
+    ``[n, A] -> uci_encode -> [n, E] -> QPSK -> complex AWGN -> demodulate_soft -> [n, E] ->
+    uci_decode -> [n, A]``, ``N0 = 10^(-snr_db/10)``.
+
+    Parameters
+    ----------
+    config : UciAwgnConfig
+    snr_db : float
+        ``E_s/N0`` per resource element in dB.
+    batch_size : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    BatchCounts
+
+    Examples
+    --------
+    >>> simulate_uci_awgn_batch(UciAwgnConfig(), 10.0, 4, np.random.default_rng(0))
+    BatchCounts(blocks=4, block_errors=0, bits=128, bit_errors=0)
+    """
+    from opennr.coding.uci import uci_decode, uci_encode
+    from opennr.modulation import demodulate_soft, modulate
+
+    n = check_int(batch_size, "batch_size", low=1)
+    a = rng.integers(0, 2, size=(n, config.payload_size), dtype=np.uint8)
+    coded = uci_encode(a, config.e)
+    no = snr_db_to_no(snr_db)
+    y = awgn_complex(modulate(coded, "QPSK"), no, rng=rng)
+    llr = demodulate_soft(y, "QPSK", no, method=config.demapping)
+    res = uci_decode(llr, config.payload_size, list_size=config.list_size)
+    wrong = np.asarray(res.bits, dtype=np.uint8) != a
+    block_errors = wrong.any(axis=-1) | ~np.asarray(res.crc_ok, dtype=bool)
+    return BatchCounts(
+        blocks=n, block_errors=int(block_errors.sum()), bits=a.size, bit_errors=int(wrong.sum())
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # PDSCH / PUSCH slots with DM-RS channel estimation
 # --------------------------------------------------------------------------------------------
@@ -1136,6 +1239,18 @@ def _build_registry() -> Mapping[str, Preset]:
             config=DciAwgnConfig(),
             simulate=simulate_dci_awgn_batch,
             snr_db=_linspace(-5.0, 1.0, 0.5),
+            snr_label=ES_N0_LABEL,
+            batch_size=200,
+        ),
+        Preset(
+            name="polar-uci-awgn",
+            description=(
+                "UCI (TS 38.212 §6.3.1): A 32, CRC11, polar (n_max 10), E 192, CA-SCL list 8, "
+                "QPSK over complex AWGN, SNR = Es/N0 per RE"
+            ),
+            config=UciAwgnConfig(),
+            simulate=simulate_uci_awgn_batch,
+            snr_db=_linspace(-7.0, 0.0, 0.5),
             snr_label=ES_N0_LABEL,
             batch_size=200,
         ),

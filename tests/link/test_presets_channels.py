@@ -17,17 +17,19 @@ from opennr.link.presets import (
     PRESETS,
     DciAwgnConfig,
     SharedChannelLinkConfig,
+    UciAwgnConfig,
     build_batch_function,
     get_preset,
     shared_channel_snr_grid,
 )
 
-NEW = ("polar-dci-awgn", "pdsch-awgn", "pusch-awgn", "pusch-tp-awgn", "pdsch-tdlc")
+NEW = ("polar-dci-awgn", "polar-uci-awgn", "pdsch-awgn", "pusch-awgn", "pusch-tp-awgn", "pdsch-tdlc")
 #: (high SNR where no block may fail, low SNR where every block must fail), Es/N0 per RE in dB.
 #: Measured with 300 blocks (seed 1): DCI BLER 0.5 at -3 dB, 0 from 0 dB; 16QAM slots 1.0 at
-#: 3 dB, < 0.01 from 4 dB (practical estimation).
+#: 3 dB, < 0.01 from 4 dB (practical estimation); UCI BLER 0.5 at -5 dB, 0 from -1 dB.
 LIMITS = {
     "polar-dci-awgn": (4.0, -8.0),
+    "polar-uci-awgn": (4.0, -10.0),
     "pdsch-awgn": (9.0, 0.0),
     "pusch-awgn": (9.0, 0.0),
     "pusch-tp-awgn": (9.0, 0.0),
@@ -142,6 +144,31 @@ def test_transform_precoding_needs_2_3_5_prbs():
 def test_dci_config_rejects(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         DciAwgnConfig(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"payload_size": 0}, ValueError, "payload_size"),
+        ({"payload_size": 2000}, ValueError, "payload_size"),
+        ({"e": 191}, ValueError, "even"),
+        ({"e": 20}, ValueError, "E"),
+        ({"e": 19.0}, TypeError, "e"),
+        ({"list_size": 6}, ValueError, "list_size"),
+    ],
+)
+def test_uci_config_rejects(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        UciAwgnConfig(**kwargs)
+
+
+def test_uci_small_block_payloads_decode():
+    # A <= 11 takes the small block codes (TS 38.212 §5.3.3), not polar: still error-free.
+    for a, e in ((2, 12), (7, 32), (11, 48)):
+        fn = build_batch_function("polar-uci-awgn", {"payload_size": a, "e": e})
+        assert UciAwgnConfig(payload_size=a, e=e).scheme != "polar"
+        assert fn(20.0, 16, np.random.default_rng(a)).block_errors == 0
+        assert fn(-15.0, 64, np.random.default_rng(a)).block_errors > 0
 
 
 def test_tdl_c_fades_and_perfect_estimation_uses_the_true_channel():
