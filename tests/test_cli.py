@@ -327,6 +327,14 @@ def test_config_errors_exit_nonzero_naming_file_key_line(tmp_path, text, words):
     assert not (tmp_path / "opennr-results.sqlite").exists()  # nothing ran
 
 
+def test_file_overrides_that_do_not_fit_the_preset_given_on_the_command_line(tmp_path):
+    (tmp_path / "c.toml").write_text(CAMPAIGN)
+    result = runner.invoke(app, ["simulate", "c.toml", "--preset", "ldpc-awgn", "--no-plot"])
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "c.toml" in message and "block_length" in message
+
+
 def test_missing_config_file(tmp_path):
     result = runner.invoke(app, ["simulate", "nope.toml"])
     assert result.exit_code == 2 and "nope.toml" in result.stderr

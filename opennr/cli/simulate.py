@@ -438,8 +438,11 @@ def simulate_command(
     try:
         chosen = cfg.preset_object()
         spec = cfg.spec()
-    except (ConfigError, ValueError, TypeError) as exc:
+    except ConfigError as exc:
         raise _fail(str(exc), 2) from None
+    except (ValueError, TypeError) as exc:
+        where = f"{config_file} [overrides] with --preset {cfg.preset}: " if config_file else ""
+        raise _fail(f"{where}{exc}", 2) from None
 
     # ---- run
     from opennr.link.campaign import run_campaign
