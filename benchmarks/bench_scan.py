@@ -13,6 +13,28 @@
    lying entirely in the recording; false alarms = reported blocks that are not transmitted
    ones, counted over the signal recordings and over as many noise-only recordings.
 
+Measured on 2026-11-25 (this 2-core machine, shared: load average 3.5; wall times grow with
+the load):
+
+* speed: best 1.53 s wall, 1.41 s CPU for the whole process (target < 2 s); of which the
+  interpreter and ``opennr`` start-up (``opennr --version``) 0.74 s, Numba's first dispatch
+  (loading the cached polar-decoder and demapper kernels) about 0.4 s; the search itself 54 ms
+  in process once warm; a raster search over the 27 GSCNs of the band 1.3 s;
+* statistics (25 recordings per point; detected blocks / blocks, false alarms over 800
+  recordings: 0):
+
+  ====  =======  ========  ========  ========  ========
+  SCS   channel  -9 dB     -6 dB     -3 dB     0 dB
+  ====  =======  ========  ========  ========  ========
+  15    AWGN     10 %      98 %      100 %     100 %
+  15    TDL-C    22 %      41 %      82 %      87 %
+  30    AWGN     12 %      96 %      100 %     100 %
+  30    TDL-C    16 %      55 %      76 %      98 %
+  ====  =======  ========  ========  ========  ========
+
+  (TDL-C: 100 ns delay spread, 10 Hz Doppler, one receive antenna: the losses are fades of
+  the whole block; rms CFO error 0.04 SCS at -6 dB, 0.017 SCS at 0 dB in AWGN.)
+
 Run::
 
     python benchmarks/bench_scan.py                  # speed only

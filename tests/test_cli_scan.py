@@ -121,6 +121,7 @@ def test_include_failed_flag(cell):
         ("raw", ["--rate", "7.68e6", "--format", "cf64_le"], "not a whole number of cf64_le"),
         ("raw", ["--rate", "7.68e6", "--format", "ci8"], "ci8"),
         ("ok", ["--format", "ci16_le"], "disagrees with the metadata's core:datatype"),
+        ("ints", ["--rate", "7.68e6", "--format", "cf32_le"], "wrong datatype"),
         ("ok", ["--gscn", "x1"], "--gscn must be"),
         ("ok", ["--freq-offset", "abc"], "--freq-offset must be"),
         ("ok", ["--freq-offset", "5e6", "--scs", "30"], "does not fit in the recorded band"),
@@ -144,6 +145,9 @@ def test_bad_input(tmp_path, rng, make, args, message):
     elif make == "raw":
         path = tmp_path / "odd.bin"
         path.write_bytes(b"\0" * 4004)
+    elif make == "ints":  # int16 samples read as float32: NaN/inf bit patterns appear
+        path = tmp_path / "ints.bin"
+        (rng.integers(-30000, 30000, 80000).astype("<i2")).tofile(path)
     elif make == "missing":
         path = tmp_path / "absent.sigmf-meta"
     else:

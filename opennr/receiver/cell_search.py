@@ -144,7 +144,9 @@ class SsbDetection:
     half_frame : int or None
         Half-frame bit ``n_hf`` (PBCH payload; DM-RS for ``L_max = 4``).
     k_ssb : int or None
-        Subcarrier offset ``k_SSB``: ``ssb-SubcarrierOffset`` + 16 x the payload MSB (FR1).
+        Subcarrier offset ``k_SSB``: ``ssb-SubcarrierOffset`` + 16 x the payload MSB (FR1;
+        ``ssb-SubcarrierOffset`` alone in FR2). Values above 23 (FR1) / 11 (FR2) mean that no
+        Type0-PDCCH CSS is associated with the block (TS 38.213 §13).
     sfn : int or None
         Full 10-bit system frame number (6 MIB MSBs + 4 payload LSBs).
     crc_ok : bool
