@@ -31,6 +31,10 @@ The receiver finds every SS/PBCH block in a recording and decodes its MIB, in th
    dB relative to a full-scale tone, the recording being uncalibrated), SNR per resource element
    (SSS power over the noise on the empty subcarriers), CFO and the block's first sample.
 
+Limits: one channel of a multi-channel recording is searched; a block cut by either end of the
+recording is not reported; the whole recording is transformed at once (memory grows with its
+length); the CFO range is +-``max_cfo`` SSB subcarrier spacings around each searched frequency.
+
 ``L_max`` (TS 38.213 §4.1) is taken from the caller or inferred: for ``i_SSB_bar < 4`` the
 hypotheses 4 and 8 decode identically; for ``i_SSB_bar >= 4`` both are tried (``L_max = 4``
 first below 3 GHz when the centre frequency is known) and the CRC and the half-frame bit decide.
