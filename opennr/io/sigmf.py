@@ -489,9 +489,12 @@ def write_sigmf(path, samples, sample_rate: float, *, center_frequency: float = 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            sigmf.SigMFFile(metadata=meta, skip_checksum=True).validate()
+            handle = sigmf.SigMFFile(metadata=meta, skip_checksum=True)
+            handle.validate()
     except Exception as exc:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ValueError(f"{meta_path}: the metadata would not validate as SigMF: {msg}") from exc
-    meta_path.write_text(json.dumps(meta, indent=4) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        handle.tofile(path, overwrite=True)  # writes NAME.sigmf-meta (the data is written above)
     return meta_path

@@ -225,3 +225,11 @@ def test_reads_the_reference_captures(reference_dir):
     assert amari.datatype == "ci16_le" and amari.num_samples == 307200  # sha512 checked
     ints = np.fromfile(amari.path, dtype="<i2")[:2]
     assert amari.samples[0, 0] == np.complex64(complex(ints[0], ints[1]) / 32768)
+
+
+def test_dotted_base_names(tmp_path):
+    meta = write_sigmf(tmp_path / "cell.v1.rx0", np.full(6, 0.25 + 0.5j, np.complex64), 1e6)
+    assert meta.name == "cell.v1.rx0.sigmf-meta"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.v1.rx0.sigmf-data",
+                                                          "cell.v1.rx0.sigmf-meta"]
+    assert read_recording(meta).num_samples == 6
