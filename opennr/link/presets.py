@@ -43,6 +43,11 @@ Registered presets (``PRESETS``, read-only):
     spread, 100 Hz Doppler, 2 receive antennas, :class:`opennr.propagation.tdl.TdlChannel`
     per-RE response, a new realisation per slot), practical estimation. Its default run stops a
     point at 50 errors or 400 slots.
+``pusch-tdlb100``
+    Conformance-like PUSCH in the spirit of TS 38.104 §8.2.1 (the requirement is the SNR of 70 %
+    throughput): MCS 2 (QPSK, R = 193/1024), 24 PRB at 30 kHz, TDLB100 with 400 Hz Doppler
+    (TS 38.104 Annex G.2), two receive antennas with low correlation, practical estimation.
+    Not the FRC's exact allocation.
 ``bpsk-awgn``
     Uncoded BPSK over AWGN, blocks of 100 bits: a cheap reference (BER = Q(sqrt(2 Eb/N0))).
 
@@ -77,6 +82,7 @@ __all__ = [
     "AGGREGATION_LEVELS",
     "ALGORITHMS",
     "CHANNEL_MODELS",
+    "CORRELATIONS",
     "DEMAPPING_METHODS",
     "ESTIMATORS",
     "ES_N0_LABEL",
@@ -745,8 +751,13 @@ def simulate_uci_awgn_batch(
 #: Channel estimators of the shared-channel presets: the DM-RS least-squares estimate with its
 #: noise estimate (``"practical"``) or the true channel and noise variance (``"perfect"``).
 ESTIMATORS = ("practical", "perfect")
-#: Propagation channels of the shared-channel presets.
-CHANNEL_MODELS = ("awgn", "tdl-c")
+#: Propagation channels of the shared-channel presets: AWGN, the scalable TDL models of TR 38.901
+#: Tables 7.7.2-1..5 (``delay_spread_ns``) and the TS 38.101-4 / TS 38.104 demodulation profiles
+#: (absolute delays), all with Doppler ``max_doppler_hz``.
+CHANNEL_MODELS = ("awgn", "tdl-a", "tdl-b", "tdl-c", "tdl-d", "tdl-e", "tdla30", "tdlb100",
+                  "tdlc300")
+#: MIMO correlation levels of the receive antennas (TS 38.101-4 Annex B.2.3, TS 38.104 Annex G.2.3).
+CORRELATIONS = ("low", "medium", "high")
 
 
 def _check_number(value, name: str, low: float, high: float, clause: str) -> float:
@@ -788,14 +799,19 @@ class SharedChannelLinkConfig:
         PUSCH only: DFT-s-OFDM (TS 38.211 §6.3.1.4).
     estimation : {"practical", "perfect"}, default "practical"
         DM-RS LS estimate + estimated noise variance, or the true channel and noise variance.
-    channel : {"awgn", "tdl-c"}, default "awgn"
-        Propagation channel (TDL-C: TR 38.901 §7.7.2, needs ``opennr.propagation.tdl``).
+    channel : str, default "awgn"
+        One of :data:`CHANNEL_MODELS`: ``"awgn"``, ``"tdl-a"`` .. ``"tdl-e"`` (TR 38.901
+        §7.7.2, scaled to ``delay_spread_ns``) or ``"tdla30"``, ``"tdlb100"``, ``"tdlc300"``
+        (TS 38.101-4 Annex B.2.1 / TS 38.104 Annex G.2.1, fixed delays), through
+        :class:`opennr.propagation.tdl.TdlChannel`.
     delay_spread_ns : float, default 300.0
-        RMS delay spread of the TDL profile in ns (ignored for AWGN).
+        RMS delay spread of the scalable TDL models in ns (ignored otherwise).
     max_doppler_hz : float, default 10.0
         Maximum Doppler shift of the TDL profile in Hz (ignored for AWGN).
     num_rx_antennas : int, default 1
         Receive antennas ``R`` (1..8), combined by the LMMSE equaliser.
+    correlation : {"low", "medium", "high"}, default "low"
+        Correlation of the receive antennas over a TDL channel (TS 38.101-4 Annex B.2.3).
     demapping : {"max-log", "exact"}, default "max-log"
     algorithm : str, default "layered-spa"
         LDPC decoder, one of :data:`ALGORITHMS`.
@@ -833,6 +849,7 @@ class SharedChannelLinkConfig:
     delay_spread_ns: float = 300.0
     max_doppler_hz: float = 10.0
     num_rx_antennas: int = 1
+    correlation: str = "low"
     demapping: str = "max-log"
     algorithm: str = "layered-spa"
     max_iterations: int = 20
@@ -867,6 +884,7 @@ class SharedChannelLinkConfig:
         _check_number(self.delay_spread_ns, "delay_spread_ns", 0.0, 10_000.0, "TR 38.901 §7.7.3")
         _check_number(self.max_doppler_hz, "max_doppler_hz", 0.0, 10_000.0, "TR 38.901 §7.7.2")
         check_int(self.num_rx_antennas, "num_rx_antennas", low=1, high=8, clause="receiver")
+        check_choice(self.correlation, "correlation", CORRELATIONS, clause="TS 38.101-4 Annex B.2.3")
         check_choice(self.demapping, "demapping", DEMAPPING_METHODS, clause="TS 38.211 §5.1")
         check_choice(self.algorithm, "algorithm", ALGORITHMS, clause="LDPC decoder")
         check_int(self.max_iterations, "max_iterations", low=1, high=1000, clause="LDPC decoder")
@@ -965,20 +983,24 @@ def _propagate(config: SharedChannelLinkConfig, tx: np.ndarray, no: float, rng):
 
 
 def _tdl_frequency_response(config: SharedChannelLinkConfig, n: int, rng) -> np.ndarray:
-    """``n`` independent TDL-C slots (TR 38.901 Table 7.7.2-3), response ``[n, R, 1, K, L]``.
+    """``n`` independent TDL slots (TR 38.901 §7.7.2), response ``[n, R, 1, K, L]``.
 
     :class:`~opennr.propagation.tdl.TdlChannel` per-RE, per-symbol response (no inter-carrier
-    interference), a fresh realisation per slot drawn from ``rng``; scaled to
-    ``delay_spread_ns`` with Doppler ``max_doppler_hz``.
+    interference), a fresh realisation per slot drawn from ``rng``; the scalable models scaled
+    to ``delay_spread_ns``, Doppler ``max_doppler_hz``, receive correlation ``correlation``.
     """
     from opennr.propagation.tdl import TdlChannel
 
+    name = config.channel
+    scalable = name.startswith("tdl-")
     channel = TdlChannel(
-        "TDL-C",
-        delay_spread=config.delay_spread_ns * 1e-9,
+        name.upper(),  # "TDL-C" / "TDLB100": TdlChannel's profile names
+        delay_spread=config.delay_spread_ns * 1e-9 if scalable else None,
         max_doppler=config.max_doppler_hz,
         n_rx=config.num_rx_antennas,
         n_tx=1,
+        correlation=config.correlation,
+        transmission_direction=config.direction,
         batch_size=n,
         rng=rng,
     )
@@ -1186,6 +1208,10 @@ _PUSCH_TP = SharedChannelLinkConfig(
 )
 
 
+_PUSCH_TDLB = SharedChannelLinkConfig(
+    direction="uplink", mcs=2, channel="tdlb100", max_doppler_hz=400.0, num_rx_antennas=2,
+    correlation="low"
+)
 _PDSCH_TDLC = SharedChannelLinkConfig(
     direction="downlink", channel="tdl-c", delay_spread_ns=300.0, max_doppler_hz=100.0,
     num_rx_antennas=2
@@ -1302,6 +1328,22 @@ def _build_registry() -> Mapping[str, Preset]:
             config=_PDSCH_TDLC,
             simulate=simulate_shared_channel_batch,
             snr_db=shared_channel_snr_grid(_PDSCH_TDLC),
+            snr_label=ES_N0_LABEL,
+            batch_size=20,
+            snr_grid=shared_channel_snr_grid,
+            target_errors=50,
+            max_blocks=400,
+        ),
+        Preset(
+            name="pusch-tdlb100",
+            description=(
+                "Conformance-like PUSCH (in the spirit of TS 38.104 §8.2.1, not its FRC "
+                "allocation): QPSK R 193/1024 (MCS 2), 24 PRB, 30 kHz, TDLB100-400, 1x2 low "
+                "correlation, practical estimation; read the SNR at 70 % throughput"
+            ),
+            config=_PUSCH_TDLB,
+            simulate=simulate_shared_channel_batch,
+            snr_db=shared_channel_snr_grid(_PUSCH_TDLB),
             snr_label=ES_N0_LABEL,
             batch_size=20,
             snr_grid=shared_channel_snr_grid,
