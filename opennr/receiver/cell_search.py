@@ -858,31 +858,35 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
 
     found: list[SsbDetection] = []
     for s, freqs in plans:
-        scs = s * 1e3
         for off, g in freqs:
-            y, actual, fs_w = chan.baseband(off, _N * scs)
+            y, actual, fs_w = chan.baseband(off, _N * s * 1e3)
             if y.size < 4 * _SYM + 2 * _BACKOFF:
                 continue
             metric, arg, hyp = _pss_metric(y, max_cfo)
             for n2, tau in _pick_peaks(metric, pss_threshold, max_candidates):
                 if tau - _CP < 0 or tau - _BACKOFF + 3 * _SYM + _N > y.size:
                     continue  # the block is cut by the recording's edge
-                h = float(hyp[arg[n2, tau]])
-                seg = y[tau : tau + _N]
-                frac = np.angle(_half_phase(seg, _pss_templates(max_cfo)[1][n2, arg[n2, tau]]))
-                cfo0 = h + float(frac) / np.pi
-                f = _analyse(y, tau, n2, cfo0, float(metric[n2, tau]), sss_threshold)
+                h = int(arg[n2, tau])
+                frac = np.angle(_half_phase(y[tau : tau + _N], _pss_templates(max_cfo)[1][n2, h]))
+                f = _analyse(y, tau, n2, float(hyp[h]) + float(frac) / np.pi,
+                             float(metric[n2, tau]), sss_threshold)
                 if f is None:
                     continue
-                dec = _decode(f, l_max=64 if s >= 120 else l_max, below_3ghz=below_3ghz, list_size=list_size)
-                ibar, lm, res, ok = dec
+                ibar, lm, res, ok = _decode(f, l_max=64 if s >= 120 else l_max,
+                                            below_3ghz=below_3ghz, list_size=list_size)
                 if not ok and not include_failed:
                     continue
-                scale = fs / fs_w
-                start = (tau + f.delay - _CP) * scale
-                snr_db = 10 * math.log10(f.rsrp / max(f.noise, 1e-30))
-                rsrp_dbfs = 10 * math.log10(f.rsrp)
-                cfo_scs = f.cfo_scs
+                bin_hz = fs_w / _N  # one subcarrier spacing at the working rate
+                common = {
+                    "pci": f.pci, "crc_ok": ok,
+                    "snr_db": 10 * math.log10(f.rsrp / max(f.noise, 1e-30)),
+                    "rsrp_dbfs": 10 * math.log10(f.rsrp),
+                    "sample_offset": round((tau + f.delay - _CP) * fs / fs_w), "scs_khz": s,
+                    "l_max": lm, "frequency_offset_hz": off,
+                    "ssb_frequency_hz": (None if center_frequency is None
+                                         else center_frequency + off),
+                    "gscn": g, "i_ssb_bar": ibar, "pss_metric": f.pss_metric,
+                    "sss_metric": f.sss_metric}
                 if ok:
                     mib = res.mib
                     if lm == 64:
@@ -891,23 +895,18 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
                     else:
                         ssb_index = ibar % 4 if lm == 4 else ibar
                         k_ssb = int(mib.ssb_subcarrier_offset) + 16 * int(res.k_ssb_msb)
-                    hf, sfn = int(res.half_frame), int(res.sfn)
+                    # data-aided CFO refinement on the re-generated block
                     block = _replica(res, f.pci, ibar, lm, ssb_index)
-                    cfo_scs += _known_block_cfo(y, tau, cfo_scs, f.delay, block)
-                else:
-                    mib = None
-                    ssb_index = ibar % 4 if lm == 4 else (ibar if lm in (8, None) and
-                                                           ibar < 4 else None)
-                    hf = ibar // 4 if lm == 4 else None
-                    k_ssb = sfn = None
-                found.append(SsbDetection(
-                    pci=f.pci, ssb_index=ssb_index, half_frame=hf, k_ssb=k_ssb, sfn=sfn,
-                    crc_ok=ok, snr_db=snr_db, rsrp_dbfs=rsrp_dbfs,
-                    cfo_hz=cfo_scs * scs + (actual - off), sample_offset=round(start),
-                    scs_khz=s, l_max=lm, frequency_offset_hz=off,
-                    ssb_frequency_hz=None if center_frequency is None else center_frequency + off,
-                    gscn=g, mib=mib, i_ssb_bar=ibar, pss_metric=f.pss_metric,
-                    sss_metric=f.sss_metric))
+                    cfo = f.cfo_scs + _known_block_cfo(y, tau, f.cfo_scs, f.delay, block)
+                    found.append(SsbDetection(
+                        ssb_index=ssb_index, half_frame=int(res.half_frame), k_ssb=k_ssb,
+                        sfn=int(res.sfn), cfo_hz=cfo * bin_hz + (actual - off), mib=mib,
+                        **common))
+                else:  # what the DM-RS alone tells
+                    found.append(SsbDetection(
+                        ssb_index=None if lm == 64 else ibar % 4 if lm == 4 else ibar,
+                        half_frame=ibar // 4 if lm == 4 else None, k_ssb=None, sfn=None,
+                        cfo_hz=f.cfo_scs * bin_hz + (actual - off), mib=None, **common))
     return _dedupe(found)
 
 
@@ -915,14 +914,9 @@ def _dedupe(found: list[SsbDetection]) -> list[SsbDetection]:
     """Keep one report per physical block (same cell, within a symbol, same absolute frequency)."""
     out: list[SsbDetection] = []
     for d in sorted(found, key=lambda r: (not r.crc_ok, -r.snr_db)):
-        tol = d.sample_offset
-        dup = False
-        for o in out:
-            if (o.pci == d.pci and abs(o.sample_offset - tol) < 64
-                    and abs((o.frequency_offset_hz + o.cfo_hz) - (d.frequency_offset_hz + d.cfo_hz))
-                    < 0.5 * d.scs_khz * 1e3):
-                dup = True
-                break
-        if not dup:
+        freq = d.frequency_offset_hz + d.cfo_hz
+        if not any(o.pci == d.pci and abs(o.sample_offset - d.sample_offset) < 64
+                   and abs(o.frequency_offset_hz + o.cfo_hz - freq) < 500.0 * d.scs_khz
+                   for o in out):
             out.append(d)
     return sorted(out, key=lambda r: (r.sample_offset, r.frequency_offset_hz, r.pci))
