@@ -376,6 +376,12 @@ def test_json_schema_of_a_slot_preset():
     # 20 dB: every slot decoded, TBS 768 bits in 0.5 ms = 1.536 Mbit/s, 100 % of the maximum
     assert pts[1]["block_errors"] == 0 and pts[1]["throughput_percent"] == 100.0
     assert pts[1]["throughput_bps"] == pytest.approx(pts[1]["bits"] / pts[1]["blocks"] / 0.5e-3)
+    table = runner.invoke(app, ["simulate", "--preset", "pdsch-awgn", "--set", "n_prb=4",
+                                "--snr", "0,20", "--max-blocks", "20", "--target-errors", "5",
+                                "--workers", "1", "--no-plot"])
+    assert table.exit_code == 0, table.output
+    assert "Mbit/s" in table.stdout and "% of max" in table.stdout
+    assert "70 % of its maximum at 14.00 dB" in table.stdout  # 0 % at 0 dB, 100 % at 20 dB
 
 
 def test_mcs_table_option_reaches_pusch_tp_preset():

@@ -483,6 +483,12 @@ def simulate_command(
     else:
         out.print(_table(result, chosen, title))
     notes = err if json_output else out
+    if not quiet and chosen.slot_duration is not None:
+        from opennr.link.report import snr_at_throughput
+
+        snr70 = snr_at_throughput(result.points, 70.0)
+        if snr70 is not None:
+            notes.print(f"Throughput reaches 70 % of its maximum at {snr70:.2f} dB (interpolated).")
     if not quiet:
         if result.stop_reason == "bler-floor":
             notes.print(

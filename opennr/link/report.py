@@ -38,6 +38,7 @@ __all__ = [
     "load_entries",
     "point_rows",
     "report_html",
+    "snr_at_throughput",
     "write_csv",
     "write_html_report",
     "write_json",
@@ -229,6 +230,36 @@ def _entries(entries) -> list[ReportEntry]:
     return out
 
 
+def snr_at_throughput(points: Sequence[PointResult], percent: float = 70.0) -> float | None:
+    """Link report: the SNR where the throughput first reaches ``percent`` % of its maximum.
+
+    Linear interpolation of ``100 (1 - BLER)`` between the two points that bracket ``percent``
+    (the figure of merit of the TS 38.104 / TS 38.101-4 demodulation requirements, 70 %); None
+    when no point reaches it or the first point already does.
+
+    Examples
+    --------
+    >>> pts = [PointResult(-4.0, 100, 45, 100, 0), PointResult(-2.0, 100, 11, 100, 0)]
+    >>> round(snr_at_throughput(pts), 3)
+    -3.118
+    """
+    pct = float(percent)
+    if not 0.0 < pct <= 100.0:
+        raise ValueError(f"percent must be in (0, 100], got {percent!r}")
+    prev = None
+    for p in points:
+        if not p.blocks:
+            continue
+        tp = 100.0 * (1.0 - p.bler)
+        if tp >= pct:
+            if prev is None:
+                return None
+            s0, t0 = prev
+            return s0 + (pct - t0) * (p.snr_db - s0) / (tp - t0)
+        prev = (p.snr_db, tp)
+    return None
+
+
 def _labels(entries: list[ReportEntry]) -> list[str]:
     """Unique legend labels: the names, with the short hash where two names collide."""
     names = [e.name for e in entries]
@@ -347,6 +378,10 @@ def report_html(entries, *, title: str = "OpenNR link-level campaign", dpi: int 
             ("OpenNR version of the run", entry.software_version),
             ("sweep ended", entry.stop_reason),
         ]
+        if entry.slot_duration is not None:
+            snr70 = snr_at_throughput(entry.points, 70.0)
+            meta.append(("SNR at 70 % of the maximum throughput (interpolated)",
+                         "not bracketed by the points" if snr70 is None else f"{snr70:.2f} dB"))
         parts.append(f"<h2>Campaign {html.escape(label)}</h2>")
         parts.append('<ul class="meta">' + "".join(
             f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in meta if v) + "</ul>")

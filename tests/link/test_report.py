@@ -92,6 +92,22 @@ def test_csv_and_json_exports(tmp_path):
     assert doc[0]["config"]["overrides"] == {"mcs": 10} and len(doc[0]["points"]) == 3
 
 
+def test_snr_at_70_percent_throughput():
+    from opennr.link.report import snr_at_throughput
+
+    pts = [PointResult(0.0, 100, 100, 100, 0), PointResult(1.0, 100, 50, 100, 0),
+           PointResult(2.0, 100, 10, 100, 0)]
+    # 50 % at 1 dB, 90 % at 2 dB: 70 % at 1.5 dB
+    assert snr_at_throughput(pts) == pytest.approx(1.5)
+    assert snr_at_throughput(pts, 50.0) == pytest.approx(1.0)
+    assert snr_at_throughput(pts, 95.0) is None  # never reached
+    assert snr_at_throughput(pts[1:], 40.0) is None  # reached at the first point already
+    with pytest.raises(ValueError, match="percent"):
+        snr_at_throughput(pts, 0.0)
+    page = report_html([_entry()], dpi=30)
+    assert "SNR at 70 %" in page and "2.93 dB" in page  # 0 % at 2 dB, 75 % at 3 dB
+
+
 def test_bad_entries_rejected():
     with pytest.raises(TypeError, match="ReportEntry"):
         report_html([{"name": "x"}])
