@@ -291,3 +291,18 @@ def test_fr2_l_max_64_block_index_msbs(rng):
         (77, i, 6, 64, 120) for i in (8, 9, 10, 11)]
     assert [r.sample_offset for r in res] == [b.sample_offset for b in w.blocks]
     assert {r.i_ssb_bar for r in res} == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize(("up", "down"), [(125, 192), (9999, 15360)])  # 10 and 9.999 Msps
+def test_any_sample_rate(rng, up, down):
+    """The channeliser takes any rate: a 15.36 Msps recording resampled to 10 / 9.999 Msps."""
+    from scipy.signal import resample_poly
+
+    w = _waveform(rng, scs=30, pci=123, snr_db=10.0, cfo_scs=0.3, timing=5000, ms=10)
+    x = resample_poly(w.samples, up, down).astype(np.complex64)
+    fs = w.sample_rate * up / down
+    res = cell_search(x, fs, scs_khz=30)
+    assert [(r.pci, r.sfn) for r in res] == [(123, 4)] * len(w.blocks)
+    for r, b in zip(res, w.blocks, strict=True):
+        assert abs(r.sample_offset - b.sample_offset * fs / w.sample_rate) <= 1.5
+        assert abs(r.cfo_hz - 9e3) < 600
