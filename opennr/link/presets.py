@@ -1199,7 +1199,13 @@ class Preset:
         }
 
     def describe_config(self) -> dict:
-        """The config's fields as a JSON-ready dict (for reports and the results store)."""
+        """The config's fields as a JSON-ready dict (for reports and ``opennr presets NAME``).
+
+        Examples
+        --------
+        >>> get_preset("bpsk-awgn").describe_config()
+        {'block_length': 100}
+        """
         return {f.name: getattr(self.config, f.name) for f in fields(self.config)}
 
 

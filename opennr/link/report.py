@@ -179,6 +179,15 @@ def load_entries(store: str | Path, campaigns: Sequence[str] = ()) -> list[Repor
     ValueError
         A selector matching no campaign (the message lists the store's campaigns), or a missing
         file; :class:`~opennr.link.store.StoreError` for a corrupt or incompatible store.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from opennr.link.campaign import CampaignSpec, run_campaign
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.sqlite"
+    >>> _ = run_campaign(CampaignSpec("bpsk-awgn", {}, (0.0, 9.0), name="demo"), store=path)
+    >>> [(e.name, len(e.points)) for e in load_entries(path)]
+    [('demo', 2)]
     """
     from opennr.link.campaign import list_campaigns, load_campaign
 
