@@ -325,7 +325,9 @@ def read_recording(path, *, sample_rate: float | None = None, datatype: str | No
         data_path = meta_path.with_name(str(dataset))
     if not data_path.is_file():
         raise ValueError(f"{meta_path}: its data file {data_path.name} is missing")
-    offset = int(glob.get("core:header_bytes", 0) or 0)
+    caps = meta.get("captures") or [{}]
+    # non-conforming datasets: header bytes before the first capture (SigMF core:header_bytes)
+    offset = int(caps[0].get("core:header_bytes", glob.get("core:header_bytes", 0)) or 0)
     trailing = int(glob.get("core:trailing_bytes", 0) or 0)
 
     sha = glob.get("core:sha512")

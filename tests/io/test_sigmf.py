@@ -233,3 +233,16 @@ def test_dotted_base_names(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.v1.rx0.sigmf-data",
                                                           "cell.v1.rx0.sigmf-meta"]
     assert read_recording(meta).num_samples == 6
+
+
+def test_header_and_trailing_bytes(tmp_path, rng):
+    x = _signal(rng, 10)
+    meta = write_sigmf(tmp_path / "h", x, 1e6)
+    data = tmp_path / "h.sigmf-data"
+    data.write_bytes(b"HDR!" * 4 + data.read_bytes() + b"\0" * 6)
+    m = json.loads(meta.read_text())
+    del m["global"]["core:sha512"]
+    m["captures"][0]["core:header_bytes"] = 16
+    m["global"]["core:trailing_bytes"] = 6
+    meta.write_text(json.dumps(m))
+    np.testing.assert_array_equal(read_recording(meta).samples[0], x)
