@@ -207,17 +207,18 @@ def pool(spec: CampaignSpec, store_dir: Path) -> None:
     rates = {}
     for workers in (1, 2):
         timeline = Timeline()
-        t0 = time.perf_counter()
+        cpu0, t0 = time.process_time(), time.perf_counter()
         res = run_campaign(spec, store=store_dir / f"pool{workers}.sqlite", workers=workers,
                            observer=timeline)
-        wall = time.perf_counter() - t0
+        wall, main_cpu = time.perf_counter() - t0, time.process_time() - cpu0
         n = int(sum(-(-p.blocks // spec.settings.batch_size) for p in res.points))
         times = timeline.times
         lo, hi = len(times) // 10, len(times) - 1 - len(times) // 10  # middle 80 % of the batches
         steady = (hi - lo) / (times[hi] - times[lo])
         rates[workers] = (n / wall, steady)
         print(f"  workers={workers}: {n} batches in {wall:.2f} s -> {n / wall:.1f} batches/s end to "
-              f"end, {steady:.1f} batches/s steady state")
+              f"end, {steady:.1f} batches/s steady state; the parent process used "
+              f"{1e6 * main_cpu / n:.0f} us CPU per batch")
     e2e = rates[2][0] / rates[1][0]
     steady = rates[2][1] / rates[1][1]
     print(f"  speed-up 2 vs 1 process: {e2e:.2f}x end to end (pool start-up included), "
