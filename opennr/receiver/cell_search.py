@@ -14,7 +14,8 @@ The receiver finds every SS/PBCH block in a recording and decodes its MIB, in th
    ``pss_threshold`` give coarse timing, ``N_ID^(2)`` and the integer CFO; the fractional CFO
    comes from the phase between the two halves of the PSS (and later the SSS) correlation.
 3. **SSS detection** (§7.4.2.3): the SSS symbol is equalised with the (smoothed) channel seen on
-   the PSS and correlated with the 336 SSS of that ``N_ID^(2)`` -> ``N_ID^cell``.
+   the PSS and correlated with the 336 SSS of that ``N_ID^(2)`` -> ``N_ID^cell``; a strong
+   second SSS is followed too (synchronised cells with the same ``N_ID^(2)`` share a PSS peak).
 4. **PBCH DM-RS** (§7.4.1.4.1): the 8 candidate sequences ``i_SSB_bar`` are correlated in
    blocks of 12 DM-RS -> the 3 LSBs of the SSB index (``L_max`` = 8, 64) or the SSB index and
    the half frame (``L_max = 4``).
@@ -601,37 +602,48 @@ class _Found:
 
 
 def _analyse(y: np.ndarray, tau: int, n2: int, cfo_scs: float, pss_metric: float,
-             sss_threshold: float) -> _Found | None:
-    grid = _demodulate(y, tau, cfo_scs)
+             sss_threshold: float) -> list[_Found]:
+    """SSS, CFO refinement, DM-RS, delay and measurements for one PSS candidate.
+
+    Besides the best SSS, a second one is followed when it also passes ``sss_threshold`` and
+    reaches a tenth of the best: a weaker cell with the same ``N_ID^(2)`` and the same timing
+    (a synchronised network) shares the PSS peak.
+    """
+    grid0 = _demodulate(y, tau, cfo_scs)
     # SSS with the smoothed PSS channel
-    h0 = _smooth(grid[56:183, 0] * _pss_freq()[n2], 9)
-    z = grid[56:183, 2] * np.conj(h0)
+    h0 = _smooth(grid0[56:183, 0] * _pss_freq()[n2], 9)
+    z = grid0[56:183, 2] * np.conj(h0)
     table = _sss_table(n2)
     corr = (table * z.astype(np.complex64)).sum(axis=1)  # no BLAS: tiny products
     e = float(np.sum(np.abs(z) ** 2)) * 127 + 1e-30
     met = (corr.real**2 + corr.imag**2) / e
-    n1 = int(np.argmax(met))
-    pci = 3 * n1 + n2
-    if met[n1] < sss_threshold:
-        return None
-    # refine the CFO with the PSS and SSS halves and demodulate again
-    cfo_scs = cfo_scs + _residual_cfo(y, tau, cfo_scs, n2, table[n1])
-    grid = _demodulate(y, tau, cfo_scs)
-    # DM-RS hypotheses
-    k, l, d, onehot, _, _ = _dmrs_tables(pci)
-    yd = grid[k, l]
-    sums = ((yd[None, :] * d.conj())[:, None, :] * onehot[None]).sum(axis=-1)  # [8, chunks]
-    score = np.sum(np.abs(sums) ** 2, axis=1)
-    rank = [int(i) for i in np.argsort(-score)]
-    ibar = rank[0]
-    delay = _fine_delay(grid, n2, table[n1], k, l, yd * d[ibar].conj())
-    null = np.concatenate([grid[_NULL_K0, 0], grid[_NULL_K2, 2]])
-    noise = max(float(np.mean(np.abs(null) ** 2)), 1e-30)
-    # SS-RSRP: coherent averages over 8 chunks of the SSS (less noise than |y|^2 - N)
-    chunks = np.array_split(grid[56:183, 2] * table[n1], 8)
-    power = np.mean([abs(c.mean()) ** 2 - noise / c.size for c in chunks])
-    rsrp = max(float(power), 1e-4 * noise)
-    return _Found(pci, ibar, grid, cfo_scs, delay, noise, rsrp, pss_metric, float(met[n1]), rank)
+    order = np.argsort(-met)[:2]
+    best = float(met[order[0]])
+    out = []
+    for n1 in (int(i) for i in order):
+        if met[n1] < sss_threshold or met[n1] < 0.1 * best:
+            continue
+        pci = 3 * n1 + n2
+        # refine the CFO with the PSS and SSS halves and demodulate again
+        cfo = cfo_scs + _residual_cfo(y, tau, cfo_scs, n2, table[n1])
+        grid = _demodulate(y, tau, cfo)
+        # DM-RS hypotheses
+        k, l, d, onehot, _, _ = _dmrs_tables(pci)
+        yd = grid[k, l]
+        sums = ((yd[None, :] * d.conj())[:, None, :] * onehot[None]).sum(axis=-1)  # [8, chunks]
+        score = np.sum(np.abs(sums) ** 2, axis=1)
+        rank = [int(i) for i in np.argsort(-score)]
+        ibar = rank[0]
+        delay = _fine_delay(grid, n2, table[n1], k, l, yd * d[ibar].conj())
+        null = np.concatenate([grid[_NULL_K0, 0], grid[_NULL_K2, 2]])
+        noise = max(float(np.mean(np.abs(null) ** 2)), 1e-30)
+        # SS-RSRP: coherent averages over 8 chunks of the SSS (less noise than |y|^2 - N)
+        chunks = np.array_split(grid[56:183, 2] * table[n1], 8)
+        power = np.mean([abs(c.mean()) ** 2 - noise / c.size for c in chunks])
+        rsrp = max(float(power), 1e-4 * noise)
+        out.append(_Found(pci, ibar, grid, cfo, delay, noise, rsrp, pss_metric, float(met[n1]),
+                          rank))
+    return out
 
 
 def _equalise(grid: np.ndarray, pci: int, ibar: int, delay: float, noise: float, snr: float):
@@ -868,46 +880,52 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
                     continue  # the block is cut by the recording's edge
                 h = int(arg[n2, tau])
                 frac = np.angle(_half_phase(y[tau : tau + _N], _pss_templates(max_cfo)[1][n2, h]))
-                f = _analyse(y, tau, n2, float(hyp[h]) + float(frac) / np.pi,
-                             float(metric[n2, tau]), sss_threshold)
-                if f is None:
-                    continue
-                ibar, lm, res, ok = _decode(f, l_max=64 if s >= 120 else l_max,
-                                            below_3ghz=below_3ghz, list_size=list_size)
-                if not ok and not include_failed:
-                    continue
-                bin_hz = fs_w / _N  # one subcarrier spacing at the working rate
-                common = {
-                    "pci": f.pci, "crc_ok": ok,
-                    "snr_db": 10 * math.log10(f.rsrp / max(f.noise, 1e-30)),
-                    "rsrp_dbfs": 10 * math.log10(f.rsrp),
-                    "sample_offset": round((tau + f.delay - _CP) * fs / fs_w), "scs_khz": s,
-                    "l_max": lm, "frequency_offset_hz": off,
-                    "ssb_frequency_hz": (None if center_frequency is None
-                                         else center_frequency + off),
-                    "gscn": g, "i_ssb_bar": ibar, "pss_metric": f.pss_metric,
-                    "sss_metric": f.sss_metric}
-                if ok:
-                    mib = res.mib
-                    if lm == 64:
-                        ssb_index = 8 * int(res.ssb_index_msbs) + ibar
-                        k_ssb = int(mib.ssb_subcarrier_offset)
-                    else:
-                        ssb_index = ibar % 4 if lm == 4 else ibar
-                        k_ssb = int(mib.ssb_subcarrier_offset) + 16 * int(res.k_ssb_msb)
-                    # data-aided CFO refinement on the re-generated block
-                    block = _replica(res, f.pci, ibar, lm, ssb_index)
-                    cfo = f.cfo_scs + _known_block_cfo(y, tau, f.cfo_scs, f.delay, block)
-                    found.append(SsbDetection(
-                        ssb_index=ssb_index, half_frame=int(res.half_frame), k_ssb=k_ssb,
-                        sfn=int(res.sfn), cfo_hz=cfo * bin_hz + (actual - off), mib=mib,
-                        **common))
-                else:  # what the DM-RS alone tells
-                    found.append(SsbDetection(
-                        ssb_index=None if lm == 64 else ibar % 4 if lm == 4 else ibar,
-                        half_frame=ibar // 4 if lm == 4 else None, k_ssb=None, sfn=None,
-                        cfo_hz=f.cfo_scs * bin_hz + (actual - off), mib=None, **common))
+                for f in _analyse(y, tau, n2, float(hyp[h]) + float(frac) / np.pi,
+                                  float(metric[n2, tau]), sss_threshold):
+                    det = _report(f, y, tau, fs, fs_w, s, off, g, actual, center_frequency,
+                                  l_max=64 if s >= 120 else l_max, below_3ghz=below_3ghz,
+                                  list_size=list_size)
+                    if det.crc_ok or include_failed:
+                        found.append(det)
     return _dedupe(found)
+
+
+def _report(f: _Found, y, tau, fs, fs_w, s, off, g, actual, center_frequency, *, l_max,
+            below_3ghz, list_size) -> SsbDetection:
+    """Decode one analysed candidate and describe it (frequencies in Hz, samples of the input)."""
+    ibar, lm, res, ok = _decode(f, l_max=l_max, below_3ghz=below_3ghz,
+                                list_size=list_size)
+    bin_hz = fs_w / _N  # one subcarrier spacing at the working rate
+    common = {
+        "pci": f.pci, "crc_ok": ok,
+        "snr_db": 10 * math.log10(f.rsrp / max(f.noise, 1e-30)),
+        "rsrp_dbfs": 10 * math.log10(f.rsrp),
+        "sample_offset": round((tau + f.delay - _CP) * fs / fs_w), "scs_khz": s,
+        "l_max": lm, "frequency_offset_hz": off,
+        "ssb_frequency_hz": (None if center_frequency is None
+                             else center_frequency + off),
+        "gscn": g, "i_ssb_bar": ibar, "pss_metric": f.pss_metric,
+        "sss_metric": f.sss_metric}
+    if ok:
+        mib = res.mib
+        if lm == 64:
+            ssb_index = 8 * int(res.ssb_index_msbs) + ibar
+            k_ssb = int(mib.ssb_subcarrier_offset)
+        else:
+            ssb_index = ibar % 4 if lm == 4 else ibar
+            k_ssb = int(mib.ssb_subcarrier_offset) + 16 * int(res.k_ssb_msb)
+        # data-aided CFO refinement on the re-generated block
+        block = _replica(res, f.pci, ibar, lm, ssb_index)
+        cfo = f.cfo_scs + _known_block_cfo(y, tau, f.cfo_scs, f.delay, block)
+        return SsbDetection(
+            ssb_index=ssb_index, half_frame=int(res.half_frame), k_ssb=k_ssb,
+            sfn=int(res.sfn), cfo_hz=cfo * bin_hz + (actual - off), mib=mib,
+            **common)
+    # what the DM-RS alone tells
+    return SsbDetection(
+        ssb_index=None if lm == 64 else ibar % 4 if lm == 4 else ibar,
+        half_frame=ibar // 4 if lm == 4 else None, k_ssb=None, sfn=None,
+        cfo_hz=f.cfo_scs * bin_hz + (actual - off), mib=None, **common)
 
 
 def _dedupe(found: list[SsbDetection]) -> list[SsbDetection]:

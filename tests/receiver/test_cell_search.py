@@ -306,3 +306,19 @@ def test_any_sample_rate(rng, up, down):
     for r, b in zip(res, w.blocks, strict=True):
         assert abs(r.sample_offset - b.sample_offset * fs / w.sample_rate) <= 1.5
         assert abs(r.cfo_hz - 9e3) < 600
+
+
+def test_two_synchronised_cells_with_the_same_n_id2(rng):
+    """PCI 3 and PCI 600 (both N_ID^(2) = 0), same timing, the second 6 dB weaker: both PSS
+    add up in one peak; the second-best SSS is followed and its PBCH decodes."""
+    a = _waveform(rng, scs=30, pci=3, sfn=4, fill="none")
+    b = _waveform(rng, scs=30, pci=600, sfn=4, fill="none")
+    n = np.arange(a.samples.size)
+    x = (a.samples * np.exp(0.3j)
+         + 0.5 * b.samples * np.exp(2j + 2j * np.pi * 1500 * n / a.sample_rate))
+    x = x + np.sqrt(0.025) * (rng.standard_normal(x.size) + 1j * rng.standard_normal(x.size))
+    res = cell_search(x.astype(np.complex64), a.sample_rate, scs_khz=30)
+    assert sorted(r.pci for r in res) == [3, 600]
+    assert len({r.sample_offset for r in res}) == 1
+    strong, weak = sorted(res, key=lambda r: -r.snr_db)
+    assert strong.pci == 3 and strong.snr_db - weak.snr_db == pytest.approx(6.0, abs=1.5)
