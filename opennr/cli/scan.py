@@ -137,7 +137,7 @@ def scan_command(
     gscn: Annotated[str | None, typer.Option(help="Search these GSCN raster points ('7855', '7854,7855') or 'all' in the band.")] = None,
     freq_offset: Annotated[str | None, typer.Option(help="Search SSB centres at these offsets from the recording centre, Hz ('-450e3', '0,9.84e6').")] = None,
     l_max: Annotated[int | None, typer.Option(help="L_max (4, 8, 64); default inferred.")] = None,
-    channel: Annotated[int, typer.Option(help="Channel of a multi-channel recording.")] = 0,
+    channel: Annotated[int | None, typer.Option(help="Search only this channel of a multi-channel recording (default: all, combined).")] = None,
     max_cfo: Annotated[float, typer.Option(help="CFO search range in SSB subcarrier spacings.")] = 2.5,
     show_failed: Annotated[bool, typer.Option("--all", help="Also list candidates whose MIB CRC fails.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,

@@ -32,7 +32,8 @@ The receiver finds every SS/PBCH block in a recording and decodes its MIB, in th
    dB relative to a full-scale tone, the recording being uncalibrated), SNR per resource element
    (SSS power over the noise on the empty subcarriers), CFO and the block's first sample.
 
-Limits: one channel of a multi-channel recording is searched; a block cut by either end of the
+Several channels (receive antennas sharing one clock) are combined: PSS and SSS correlation
+energies add, the PBCH is maximum-ratio combined. Limits: a block cut by either end of the
 recording is not reported; the whole recording is transformed at once (memory grows with its
 length); the CFO range is +-``max_cfo`` SSB subcarrier spacings around each searched frequency.
 
@@ -405,7 +406,8 @@ class _Channeliser:
     """One FFT of the recording; :meth:`baseband` cuts a band and returns it at another rate."""
 
     def __init__(self, x: np.ndarray, fs: float, rates: list[float]):
-        n = x.size
+        x = np.atleast_2d(x)  # [C, n]
+        n = x.shape[-1]
         q = 1
         for r in rates:
             frac = Fraction(r / fs).limit_denominator(1 << 20)
@@ -416,7 +418,7 @@ class _Channeliser:
         n_pad = -(-n // q) * q
         self.n = n_pad
         self.fs = fs
-        self.spec = sfft.fft(x, n=n_pad)
+        self.spec = sfft.fft(x, n=n_pad, axis=-1)  # [C, n_pad]
 
     def baseband(self, f_center: float, fs_out: float) -> tuple[np.ndarray, float, float]:
         """(signal at ~``fs_out`` centred on ``f_center``, actual centre, actual rate)."""
@@ -426,9 +428,9 @@ class _Channeliser:
         k = np.fft.fftfreq(m, 1.0 / m).astype(np.int64)
         src = b0 + k
         ok = (src >= -(self.n // 2)) & (src < self.n - self.n // 2)
-        spec = np.zeros(m, dtype=np.complex64)
-        spec[ok] = self.spec[src[ok] % self.n]
-        y = sfft.ifft(spec) * np.float32(m / self.n)
+        spec = np.zeros((self.spec.shape[0], m), dtype=np.complex64)
+        spec[:, ok] = self.spec[:, src[ok] % self.n]
+        y = sfft.ifft(spec, axis=-1) * np.float32(m / self.n)
         return y.astype(np.complex64, copy=False), b0 * df, self.fs * m / self.n
 
 
@@ -439,12 +441,17 @@ def _template_spectra(length: int, max_cfo: float) -> np.ndarray:
 
 
 def _pss_metric(y: np.ndarray, max_cfo: float):
-    """Normalised PSS correlation: (metric [3, T], best CFO hypothesis index [3, T], hyp)."""
+    """Normalised PSS correlation of ``y [C, M]``: (metric [3, T], best CFO hypothesis [3, T], hyp).
+
+    With several channels the correlation energies and the signal energies are summed.
+    """
     hyp, tmpl = _pss_templates(max_cfo)
-    t = y.size - _N + 1
-    L = sfft.next_fast_len(y.size + _N, real=False)
-    yf = sfft.fft(y, n=L)
-    energy = np.concatenate([[0.0], np.cumsum(np.abs(y).astype(np.float64) ** 2)])
+    y = np.atleast_2d(y)
+    size = y.shape[-1]
+    t = size - _N + 1
+    L = sfft.next_fast_len(size + _N, real=False)
+    yf = sfft.fft(y, n=L, axis=-1)
+    energy = np.concatenate([[0.0], np.cumsum((np.abs(y).astype(np.float64) ** 2).sum(axis=0))])
     win = energy[_N:] - energy[:-_N]
     e_ref = float(np.sum(np.abs(tmpl[0, 0]) ** 2))
     floor = 1e-12 * max(float(win.mean()), 1e-30)
@@ -456,13 +463,30 @@ def _pss_metric(y: np.ndarray, max_cfo: float):
     prod = np.empty(L, dtype=np.complex64)
     for n2 in range(3):
         for h in range(hyp.size):
-            np.multiply(yf, tf[n2, h], out=prod)
-            c = sfft.ifft(prod, overwrite_x=True)[:t]
-            np.square(c.real, out=power[h])
-            power[h] += np.square(c.imag)
+            for ch in range(yf.shape[0]):
+                np.multiply(yf[ch], tf[n2, h], out=prod)
+                c = sfft.ifft(prod, overwrite_x=True)[:t]
+                if ch == 0:
+                    np.square(c.real, out=power[h])
+                else:
+                    power[h] += np.square(c.real)
+                power[h] += np.square(c.imag)
         arg[n2] = power.argmax(axis=0)
         np.divide(power.max(axis=0), denom, out=best[n2])
     return best, arg, hyp
+
+
+@cache
+def _default_pss_threshold(channels: int) -> float:
+    """PSS threshold for ``channels`` combined channels with the false-alarm probability per
+    trial of 0.04 on one channel: noise alone gives a metric ~ Gamma(C, 1 / (C N))."""
+    from scipy.optimize import brentq
+    from scipy.special import gammaincc
+
+    target = math.exp(-0.04 * _N)
+    if channels == 1:
+        return 0.04
+    return float(brentq(lambda t: gammaincc(channels, channels * _N * t) - target, 1e-6, 0.04))
 
 
 def _pick_peaks(metric: np.ndarray, threshold: float, max_peaks: int) -> list[tuple[int, int]]:
@@ -489,22 +513,22 @@ def _half_phase(seg: np.ndarray, template: np.ndarray) -> complex:
     The segment is first limited to the PSS/SSS subcarriers (other signals of the symbol, which
     are orthogonal over a whole symbol but not over half of one, would bias the estimate).
     """
-    spec = sfft.fft(seg)
-    spec[~_SYNC_BAND] = 0
-    prod = sfft.ifft(spec) * template.conj()
-    return complex(prod[_N // 2 :].sum() * np.conj(prod[: _N // 2].sum()))
+    spec = sfft.fft(np.atleast_2d(seg), axis=-1)  # [C, N]
+    spec[:, ~_SYNC_BAND] = 0
+    prod = sfft.ifft(spec, axis=-1) * template.conj()
+    return complex(np.sum(prod[:, _N // 2 :].sum(-1) * np.conj(prod[:, : _N // 2].sum(-1))))
 
 
 def _demodulate(y: np.ndarray, tau: int, cfo_scs: float) -> np.ndarray:
-    """The 240 x 4 block grid, PSS useful part at ``tau``, CFO (in SCS) removed; ``[240, 4]``."""
+    """The block grid, PSS useful part at ``tau``, CFO (in SCS) removed; ``[C, M] -> [C, 240, 4]``."""
     start = tau - _BACKOFF
     n = np.arange(3 * _SYM + _N)
-    seg = y[start : start + n.size] * np.exp(-2j * np.pi * cfo_scs * n / _N).astype(np.complex64)
-    wins = np.stack([seg[l * _SYM : l * _SYM + _N] for l in range(4)])
+    seg = y[:, start : start + n.size] * np.exp(-2j * np.pi * cfo_scs * n / _N).astype(np.complex64)
+    wins = np.stack([seg[:, l * _SYM : l * _SYM + _N] for l in range(4)], axis=1)  # [C, 4, N]
     spec = sfft.fft(wins, axis=-1) / _N
     comp = np.exp(2j * np.pi * ((np.arange(_N) + _N // 2) % _N - _N // 2) * _BACKOFF / _N)
     spec = spec * comp
-    return np.ascontiguousarray(spec[:, _BLOCK_BINS].T)
+    return np.ascontiguousarray(np.swapaxes(spec[..., _BLOCK_BINS], 1, 2))
 
 
 def _smooth(x: np.ndarray, width: int) -> np.ndarray:
@@ -535,14 +559,14 @@ def _known_block_cfo(y, tau, cfo_scs, delay, block: np.ndarray) -> float:
     spec = np.zeros(_N, dtype=np.complex128)
     for l in range(4):
         s = tau - _BACKOFF + l * _SYM
-        seg = y[s : s + _N] * np.exp(-2j * np.pi * cfo_scs * (n + l * _SYM) / _N)
-        f = sfft.fft(seg)
-        f[~_BLOCK_BAND] = 0
-        seg = sfft.ifft(f)
+        seg = y[:, s : s + _N] * np.exp(-2j * np.pi * cfo_scs * (n + l * _SYM) / _N)
+        f = sfft.fft(seg, axis=-1)
+        f[:, ~_BLOCK_BAND] = 0
+        seg = sfft.ifft(f, axis=-1)
         spec[:] = 0
         spec[_BLOCK_BINS] = block[:, l]
         prod = seg * sfft.ifft(spec * shift).conj()
-        acc += prod[_N // 2 :].sum() * np.conj(prod[: _N // 2].sum())
+        acc += np.sum(prod[:, _N // 2 :].sum(-1) * np.conj(prod[:, : _N // 2].sum(-1)))
     return float(np.angle(acc) / np.pi) if acc != 0 else 0.0
 
 
@@ -553,7 +577,7 @@ def _residual_cfo(y, tau, cfo_scs, n2, sss_seq) -> float:
     acc = 0j
     for l, seq in ((0, _pss_freq()[n2]), (2, sss_seq)):
         s = tau + l * _SYM
-        seg = y[s : s + _N] * rot * np.exp(-2j * np.pi * cfo_scs * l * _SYM / _N)
+        seg = y[:, s : s + _N] * rot * np.exp(-2j * np.pi * cfo_scs * l * _SYM / _N)
         acc += _half_phase(seg, _time_template(seq))
     return float(np.angle(acc) / np.pi) if acc != 0 else 0.0
 
@@ -569,15 +593,16 @@ def _fine_delay(grid, n2, sss_seq, k_d, l_d, h_d) -> float:
     maximum-likelihood delay; each symbol keeps its own common phase).
     """
     ks = np.arange(56, 183)
-    parts = [(ks, grid[56:183, 0] * _pss_freq()[n2], 0),
-             (ks, grid[56:183, 2] * sss_seq, 2)]
-    parts += [(k_d[l_d == s], h_d[l_d == s], s) for s in (1, 2, 3)]
+    parts = [(ks, grid[:, 56:183, 0] * _pss_freq()[n2], 0),
+             (ks, grid[:, 56:183, 2] * sss_seq, 2)]
+    parts += [(k_d[l_d == s], h_d[:, l_d == s], s) for s in (1, 2, 3)]
     score = np.zeros(_DELAYS.size)
     for s in range(4):
         kk = np.concatenate([p[0] for p in parts if p[2] == s])
-        hh = np.concatenate([p[1] for p in parts if p[2] == s])
+        hh = np.concatenate([p[1] for p in parts if p[2] == s], axis=-1)  # [C, K]
         steer = np.exp(2j * np.pi * np.outer(_DELAYS, kk) / _N)
-        score += np.abs((steer * hh[None, :]).sum(axis=1)) ** 2
+        for h_c in hh:  # energies add over channels
+            score += np.abs((steer * h_c[None, :]).sum(axis=1)) ** 2
     i = int(np.argmax(score))
     if 0 < i < _DELAYS.size - 1:  # parabolic refinement
         a, b, c = score[i - 1 : i + 2]
@@ -610,9 +635,9 @@ def _analyse(y: np.ndarray, tau: int, n2: int, cfo_scs: float, pss_metric: float
     (a synchronised network) shares the PSS peak.
     """
     grid0 = _demodulate(y, tau, cfo_scs)
-    # SSS with the smoothed PSS channel
-    h0 = _smooth(grid0[56:183, 0] * _pss_freq()[n2], 9)
-    z = grid0[56:183, 2] * np.conj(h0)
+    # SSS with the smoothed PSS channel, channels combined (maximum-ratio)
+    h0 = _smooth(grid0[:, 56:183, 0] * _pss_freq()[n2], 9)
+    z = (grid0[:, 56:183, 2] * np.conj(h0)).sum(axis=0)
     table = _sss_table(n2)
     corr = (table * z.astype(np.complex64)).sum(axis=1)  # no BLAS: tiny products
     e = float(np.sum(np.abs(z) ** 2)) * 127 + 1e-30
@@ -629,25 +654,27 @@ def _analyse(y: np.ndarray, tau: int, n2: int, cfo_scs: float, pss_metric: float
         grid = _demodulate(y, tau, cfo)
         # DM-RS hypotheses
         k, l, d, onehot, _, _ = _dmrs_tables(pci)
-        yd = grid[k, l]
-        sums = ((yd[None, :] * d.conj())[:, None, :] * onehot[None]).sum(axis=-1)  # [8, chunks]
-        score = np.sum(np.abs(sums) ** 2, axis=1)
+        yd = grid[:, k, l]  # [C, 144]
+        prod = yd[:, None, :] * d.conj()[None]  # [C, 8, 144]
+        sums = (prod[:, :, None, :] * onehot[None, None]).sum(axis=-1)  # [C, 8, chunks]
+        score = np.sum(np.abs(sums) ** 2, axis=(0, 2))
         rank = [int(i) for i in np.argsort(-score)]
         ibar = rank[0]
         delay = _fine_delay(grid, n2, table[n1], k, l, yd * d[ibar].conj())
-        null = np.concatenate([grid[_NULL_K0, 0], grid[_NULL_K2, 2]])
-        noise = max(float(np.mean(np.abs(null) ** 2)), 1e-30)
-        # SS-RSRP: coherent averages over 8 chunks of the SSS (less noise than |y|^2 - N)
-        chunks = np.array_split(grid[56:183, 2] * table[n1], 8)
-        power = np.mean([abs(c.mean()) ** 2 - noise / c.size for c in chunks])
+        null = np.concatenate([grid[:, _NULL_K0, 0], grid[:, _NULL_K2, 2]], axis=1)
+        noise = max(float(np.mean(np.abs(null) ** 2)), 1e-30)  # per RE and channel
+        # SS-RSRP (average over channels): coherent averages over 8 chunks of the SSS (less
+        # noise than |y|^2 - N)
+        chunks = np.array_split(grid[:, 56:183, 2] * table[n1], 8, axis=1)
+        power = np.mean([np.abs(c.mean(axis=1)) ** 2 - noise / c.shape[1] for c in chunks])
         rsrp = max(float(power), 1e-4 * noise)
         out.append(_Found(pci, ibar, grid, cfo, delay, noise, rsrp, pss_metric, float(met[n1]),
                           rank))
     return out
 
 
-def _equalise(grid: np.ndarray, pci: int, ibar: int, delay: float, noise: float, snr: float):
-    """ZF-equalised PBCH symbols [432] and their noise variances [432]."""
+def _channel_at_pbch(grid: np.ndarray, pci: int, ibar: int, delay: float, snr: float):
+    """Channel of one receive channel ``grid [240, 4]`` at the 432 PBCH resource elements."""
     k, l, d, _, kp, lp = _dmrs_tables(pci)
     h = grid[k, l] * d[ibar].conj()  # LS, |d| = 1
     derot = np.exp(2j * np.pi * k * delay / _N)
@@ -673,17 +700,27 @@ def _equalise(grid: np.ndarray, pci: int, ibar: int, delay: float, noise: float,
     snr_db = 10 * math.log10(max(snr, 1e-30))
     width = 1 if snr_db > 20 else 3 if snr_db > 10 else 5 if snr_db > 3 else 9 if snr_db > -3 else 15
     shape = _smooth(shape[None, :], width)[0]
-    eq = np.empty(kp.size, dtype=np.complex64)
-    nv = np.empty(kp.size, dtype=np.float32)
+    hp = np.empty(kp.size, dtype=np.complex128)
     for s in (1, 2, 3):
         m = lp == s
         ks = kp[m]
         hi = np.interp(ks, kk, shape.real) + 1j * np.interp(ks, kk, shape.imag)
-        hi = hi * np.conj(phases[s]) * np.exp(-2j * np.pi * ks * delay / _N)
-        mag2 = np.maximum(np.abs(hi) ** 2, 1e-30)
-        eq[m] = grid[ks, s] / hi
-        nv[m] = noise / mag2
-    return eq, np.maximum(nv, 1e-12)
+        hp[m] = hi * np.conj(phases[s]) * np.exp(-2j * np.pi * ks * delay / _N)
+    return hp
+
+
+def _equalise(grid: np.ndarray, pci: int, ibar: int, delay: float, noise: float, snr: float):
+    """Maximum-ratio combined, equalised PBCH symbols [432] and their noise variances [432]."""
+    _, _, _, _, kp, lp = _dmrs_tables(pci)
+    num = np.zeros(kp.size, dtype=np.complex128)
+    den = np.zeros(kp.size)
+    for g in grid:  # [C, 240, 4]
+        hp = _channel_at_pbch(g, pci, ibar, delay, snr)
+        num += np.conj(hp) * g[kp, lp]
+        den += np.abs(hp) ** 2
+    den = np.maximum(den, 1e-30)
+    eq = (num / den).astype(np.complex64)
+    return eq, np.maximum(noise / den, 1e-12).astype(np.float32)
 
 
 def _decode(found: _Found, *, l_max: int | None, below_3ghz: bool | None, list_size: int):
@@ -755,8 +792,8 @@ def _check_samples(samples) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
                 center_frequency: float | None = None, gscn=None, frequency_offsets=None,
-                l_max: int | None = None, channel: int = 0, max_cfo: float = 2.5,
-                pss_threshold: float = 0.04, sss_threshold: float = 0.06,
+                l_max: int | None = None, channel: int | None = None, max_cfo: float = 2.5,
+                pss_threshold: float | None = None, sss_threshold: float = 0.06,
                 max_candidates: int = 32,
                 include_failed: bool = False, list_size: int = 8) -> list[SsbDetection]:
     """TS 38.211 §7.4.2-§7.4.3, TS 38.212 §7.1: find the SS/PBCH blocks in IQ samples and decode their MIB.
@@ -767,7 +804,7 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
     Parameters
     ----------
     samples : array_like of complex, shape [S] or [channels, S]
-        Baseband IQ samples (one channel is processed, see ``channel``).
+        Baseband IQ samples; the channels (receive antennas, same clock) are combined.
     sample_rate : float
         Sample rate in Hz; must hold the 240-subcarrier block (``>= 240 x SCS``).
     scs_khz : {15, 30, 120, 240}, optional
@@ -785,11 +822,15 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
         ``L_max`` (TS 38.213 §4.1) for 15/30 kHz blocks; default inferred (see the module
         docstring). 120 and 240 kHz blocks (FR2) always use ``L_max = 64``.
     channel : int, optional
-        Which channel of a multi-channel recording to search, default 0.
+        Search this channel only; default None: all channels, combined (PSS and SSS energies
+        added, maximum-ratio combining of the PBCH).
     max_cfo : float, optional
         CFO search range in units of the SSB subcarrier spacing, 0..7.5, default 2.5.
     pss_threshold : float, optional
-        Normalised PSS correlation (0..1) a candidate must reach, default 0.04.
+        Normalised PSS correlation (0..1) a candidate must reach. Default: 0.04 for one channel
+        (noise alone exceeds it with probability ``exp(-0.04 x 256)`` per trial); for ``C``
+        channels the value with the same probability for the sum of ``C`` channels (lower, as
+        the noise metric then fluctuates less; 0.025 for two).
     sss_threshold : float, optional
         Normalised SSS correlation (0..1) the best of the 336 SSS must reach before the PBCH is
         decoded, default 0.06.
@@ -821,8 +862,12 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
     """
     fs = _check_real(sample_rate, "sample_rate", positive=True)
     x = _check_samples(samples)
-    channel = check_int(channel, "channel", low=0, high=x.shape[0] - 1)
-    x = x[channel].astype(np.complex64, copy=False)
+    if channel is not None:
+        channel = check_int(channel, "channel", low=0, high=x.shape[0] - 1)
+        x = x[channel : channel + 1]
+    x = x.astype(np.complex64, copy=False)
+    if pss_threshold is None:
+        pss_threshold = _default_pss_threshold(x.shape[0])
     if center_frequency is not None:
         center_frequency = _check_real(center_frequency, "center_frequency")
     if l_max is not None:
@@ -831,7 +876,7 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
     if not 0 <= max_cfo <= 7.5:
         raise ValueError(f"max_cfo must be in [0, 7.5] subcarrier spacings, got {max_cfo}")
     for name, val in (("pss_threshold", pss_threshold), ("sss_threshold", sss_threshold)):
-        if not 0 < _check_real(val, name) < 1:
+        if val is not None and not 0 < _check_real(val, name) < 1:
             raise ValueError(f"{name} must be in (0, 1), got {val}")
     max_candidates = check_int(max_candidates, "max_candidates", low=1, high=4096)
     list_size = check_int(list_size, "list_size", low=1, high=64)
@@ -846,9 +891,9 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
             f"sample_rate {fs / 1e6:g} MHz is below the SS/PBCH block bandwidth (240 subcarriers "
             f"x {min(scs_list)} kHz = {240 * min(scs_list) / 1e3:g} MHz) ({_C})")
     need = min(4 * _SYM / (_N * s * 1e3) for s in fitting)
-    if x.size / fs < need:
+    if x.shape[-1] / fs < need:
         raise ValueError(
-            f"the recording ({x.size} samples, {x.size / fs * 1e6:.1f} us) is too short to hold "
+            f"the recording ({x.shape[-1]} samples, {x.shape[-1] / fs * 1e6:.1f} us) is too short to hold "
             f"one SS/PBCH block (4 OFDM symbols, {need * 1e6:.1f} us = {math.ceil(need * fs)} "
             f"samples at {fs / 1e6:g} MHz) ({_C})")
     plans = []
@@ -872,14 +917,15 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
     for s, freqs in plans:
         for off, g in freqs:
             y, actual, fs_w = chan.baseband(off, _N * s * 1e3)
-            if y.size < 4 * _SYM + 2 * _BACKOFF:
+            if y.shape[-1] < 4 * _SYM + 2 * _BACKOFF:
                 continue
             metric, arg, hyp = _pss_metric(y, max_cfo)
             for n2, tau in _pick_peaks(metric, pss_threshold, max_candidates):
-                if tau - _CP < 0 or tau - _BACKOFF + 3 * _SYM + _N > y.size:
+                if tau - _CP < 0 or tau - _BACKOFF + 3 * _SYM + _N > y.shape[-1]:
                     continue  # the block is cut by the recording's edge
                 h = int(arg[n2, tau])
-                frac = np.angle(_half_phase(y[tau : tau + _N], _pss_templates(max_cfo)[1][n2, h]))
+                frac = np.angle(_half_phase(y[:, tau : tau + _N],
+                                            _pss_templates(max_cfo)[1][n2, h]))
                 for f in _analyse(y, tau, n2, float(hyp[h]) + float(frac) / np.pi,
                                   float(metric[n2, tau]), sss_threshold):
                     det = _report(f, y, tau, fs, fs_w, s, off, g, actual, center_frequency,
