@@ -175,6 +175,10 @@ class CampaignSpec:
             raise TypeError(
                 f"overrides must hold JSON values (numbers, strings, booleans), got {overrides!r}"
             ) from None
+        for key, value in overrides.items():  # 300 and 300.0 for a float field: one campaign
+            default = getattr(base.config, key, None)
+            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+                overrides[key] = float(value)
         preset = base.with_overrides(**overrides)  # ValueError naming unknown/bad parameters
         object.__setattr__(self, "overrides", {k: overrides[k] for k in sorted(overrides)})
         snrs = preset.snr_db if len(self.snr_db) == 0 else self.snr_db

@@ -114,6 +114,13 @@ def test_spec_hash_and_round_trip():
     assert a.config_hash() == hashlib.sha256(text.encode()).hexdigest()
 
 
+def test_integer_value_of_a_float_parameter_is_the_same_campaign():
+    a = CampaignSpec("pdsch-tdlc", {"delay_spread_ns": 300}, (5.0,))
+    b = CampaignSpec("pdsch-tdlc", {"delay_spread_ns": 300.0}, (5.0,))
+    assert a.overrides == {"delay_spread_ns": 300.0} and isinstance(a.overrides["delay_spread_ns"], float)
+    assert a.config_hash() == b.config_hash()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
