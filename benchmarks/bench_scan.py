@@ -17,13 +17,13 @@
 Measured on 2026-11-25 (this 2-core machine, shared with other jobs: load average 2.5-3.5;
 wall times grow with the load):
 
-* speed: best 1.53-1.74 s wall, 1.34-1.41 s CPU for the whole process (target < 2 s); of
-  which the interpreter and ``opennr`` start-up (``opennr --version``) 0.74-1.00 s wall,
+* speed: best 1.39-1.74 s wall, 1.34-1.41 s CPU for the whole process (target < 2 s); of
+  which the interpreter and ``opennr`` start-up (``opennr --version``) 0.70-1.00 s wall,
   Numba's first dispatch (loading the cached polar-decoder and demapper kernels) about 0.4 s;
   the search itself 55 ms in process once warm; a raster search over the 27 GSCNs of the band
   1.3-1.5 s;
-* statistics (25 recordings per point; detected blocks / blocks, false alarms over 800
-  recordings: 0):
+* statistics (``--trials 25``, seed 2026; detected blocks / blocks; false alarms over the 800
+  recordings, 400 of them noise only: 0):
 
   ====  =======  ========  ========  ========  ========
   SCS   channel  -9 dB     -6 dB     -3 dB     0 dB
