@@ -76,6 +76,7 @@ MATLAB                         opennr.matlab                        TS clause
 ``nrDLCarrierConfig``          :class:`nrDLCarrierConfig`           38.211 §4.4
 ``nrSCSCarrierConfig``         :class:`nrSCSCarrierConfig`          38.211 §4.4.2
 ``nrWavegenSSBurstConfig``     :class:`nrWavegenSSBurstConfig`      38.213 §4.1
+``nrTimingEstimate``           :func:`nrTimingEstimate`             38.211 §5.3.1 (receiver)
 ``nrTDLChannel``               :class:`nrTDLChannel`                38.901 §7.7.2-§7.7.6
 ``nrCDLChannel``               :class:`nrCDLChannel`                38.901 §7.7.1
 ============================== ==================================== ====================
@@ -170,6 +171,7 @@ from opennr.matlab.ssb import (
     nrSSSIndices,
 )
 from opennr.matlab.tdl_channel import nrTDLChannel
+from opennr.matlab.timing import nrTimingEstimate
 from opennr.matlab.uci import nrUCIDecode, nrUCIEncode
 from opennr.matlab.wavegen import (
     nrDLCarrierConfig,
@@ -247,6 +249,7 @@ __all__ = [
     "nrDLCarrierConfig",
     "nrSCSCarrierConfig",
     "nrWavegenSSBurstConfig",
+    "nrTimingEstimate",
     "nrTDLChannel",
     "nrCDLChannel",
 ]

@@ -19,12 +19,23 @@ Catalogue:
     TS 38.211 §6.3.1 / §7.3.1 in reverse: :func:`shared_channel_receive` (data REs -> LMMSE ->
     transform deprecoding -> layer demapping -> soft demapping -> descrambling -> DL-SCH / UL-SCH
     decoding with HARQ), :class:`SharedChannelReceiveResult`.
+``cell_search``
+    TS 38.211 §7.4.2-§7.4.3, TS 38.212 §7.1, TS 38.213 §4.1: cell search on IQ samples (PSS over a
+    CFO grid, SSS -> PCI, PBCH DM-RS -> SSB index and half frame, DM-RS channel estimation, PBCH /
+    BCH decoding -> MIB, SNR / RSRP / CFO / timing; optional GSCN raster search):
+    :func:`cell_search`, :class:`SsbDetection`, :func:`mib_to_dict`, :func:`search_frequencies`.
 ``harq``
     HARQ process state with the redundancy-version order 0, 2, 3, 1 and soft combining:
     :data:`RV_SEQUENCE`, :class:`HarqState`, :func:`harq_start`, :func:`harq_next_rv`,
     :func:`harq_update`, :func:`run_harq`; one reception through the receiver: :func:`harq_receive`.
 """
 
+from opennr.receiver.cell_search import (
+    SsbDetection,
+    cell_search,
+    mib_to_dict,
+    search_frequencies,
+)
 from opennr.receiver.channel_estimation import (
     ChannelEstimate,
     dmrs_channel_estimate,
@@ -54,6 +65,10 @@ from opennr.receiver.shared_channel_receiver import (
 )
 
 __all__ = [
+    "cell_search",
+    "SsbDetection",
+    "mib_to_dict",
+    "search_frequencies",
     "ChannelEstimate",
     "dmrs_channel_estimate",
     "reference_channel_estimate",
