@@ -19,6 +19,13 @@ Catalogue:
     codeword -> scrambling -> modulation -> layers -> transform precoding -> DM-RS / PT-RS ->
     precoding -> resource grid), :func:`shared_channel_indices`, :func:`shared_channel_symbols`,
     :func:`pusch_c_init`, :func:`pdsch_c_init`.
+``pbch``
+    TS 38.211 §7.3.3: :func:`pbch_symbols` (scrambling with ``v``, QPSK), :func:`pbch_llrs` (soft
+    demapping and descrambling), :func:`pbch_scrambling_sequence`, :func:`pbch_v`.
+``ssb``
+    TS 38.211 §7.4.3.1, Table 7.4.3.1-1: the SS/PBCH block: :func:`ssb_block` (PSS, SSS, PBCH and
+    its DM-RS in a 240 x 4 block), :func:`pss_positions`, :func:`sss_positions`,
+    :func:`pbch_positions`, :func:`pbch_dmrs_positions`.
 ``transform_precoding``
     TS 38.211 §6.3.1.4: :func:`transform_precode`, :func:`transform_deprecode` (DFT-s-OFDM),
     :func:`is_valid_transform_precoding_mrb`.
@@ -37,6 +44,12 @@ from opennr.physical_channels.layer_mapping import (
     layer_demap,
     layer_map,
 )
+from opennr.physical_channels.pbch import (
+    pbch_llrs,
+    pbch_scrambling_sequence,
+    pbch_symbols,
+    pbch_v,
+)
 from opennr.physical_channels.pdsch import pdsch_transmit
 from opennr.physical_channels.precoding import (
     num_tpmi,
@@ -54,6 +67,14 @@ from opennr.physical_channels.transform_precoding import (
     is_valid_transform_precoding_mrb,
     transform_deprecode,
     transform_precode,
+)
+
+from opennr.physical_channels.ssb import (
+    pbch_dmrs_positions,
+    pbch_positions,
+    pss_positions,
+    ssb_block,
+    sss_positions,
 )
 
 __all__ = [
@@ -81,4 +102,13 @@ __all__ = [
     "data_re_mask",
     "pusch_c_init",
     "pdsch_c_init",
+    "pbch_symbols",
+    "pbch_llrs",
+    "pbch_scrambling_sequence",
+    "pbch_v",
+    "ssb_block",
+    "pss_positions",
+    "sss_positions",
+    "pbch_positions",
+    "pbch_dmrs_positions",
 ]
