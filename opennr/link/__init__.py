@@ -1,4 +1,4 @@
-"""Link-level simulation (no 3GPP clause): BLER / throughput versus SNR over AWGN.
+"""Link-level simulation campaigns (no 3GPP clause): BLER / throughput versus SNR.
 
 Catalogue:
 
@@ -11,15 +11,28 @@ Catalogue:
     :func:`~opennr.link.engine.run_sweep` / :func:`~opennr.link.engine.run_point` (stopping rules,
     per-point seeding, Ctrl-C), :class:`~opennr.link.engine.BatchCounts`,
     :class:`~opennr.link.engine.SweepSettings`, :class:`~opennr.link.engine.PointResult`,
-    :class:`~opennr.link.engine.SweepResult`, :func:`~opennr.link.engine.wilson_interval`.
+    :class:`~opennr.link.engine.SweepResult` (NumPy accessors, ``to_csv``, ``plot``),
+    :func:`~opennr.link.engine.wilson_interval`, :func:`~opennr.link.engine.clopper_pearson_interval`,
+    :func:`~opennr.link.engine.batch_rng` (batch ``b`` of point ``i``: ``SeedSequence(seed,
+    spawn_key=(i, b))``); ``workers=N`` (process pool) and ``dask=`` give identical results.
+``opennr.link.campaign``, ``opennr.link.store``
+    :class:`~opennr.link.campaign.CampaignSpec`, :func:`~opennr.link.campaign.run_campaign`
+    (SQLite results store, resume after Ctrl-C or ``kill -9``, pool / Dask),
+    :func:`~opennr.link.campaign.load_campaign`, :func:`~opennr.link.campaign.list_campaigns`,
+    :class:`~opennr.link.store.ResultsStore`, :class:`~opennr.link.store.StoreError`.
+``opennr.link.config``
+    TOML campaign files: :func:`~opennr.link.config.load_campaign_config`,
+    :class:`~opennr.link.config.ConfigError` (file, key and line).
 ``opennr.link.presets``
     :class:`~opennr.link.presets.Preset`, the registry :data:`~opennr.link.presets.PRESETS`
-    (``ldpc-awgn``, ``ldpc-awgn-bg2``, ``ldpc-qam-awgn``, ``bpsk-awgn``),
-    :func:`~opennr.link.presets.get_preset`, :class:`~opennr.link.presets.LdpcQamAwgnConfig`.
-``opennr.link.plotting``
-    :func:`~opennr.link.plotting.plot_sweep` (BLER with Wilson bars and throughput, PNG).
+    (``ldpc-awgn``, ``ldpc-awgn-bg2``, ``ldpc-qam-awgn``, ``bpsk-awgn``, ``polar-dci-awgn``,
+    ``polar-uci-awgn``, ``pdsch-awgn``, ``pusch-awgn``, ``pusch-tp-awgn``, ``pdsch-tdlc``,
+    ``pusch-tdlb100``), :func:`~opennr.link.presets.get_preset`.
+``opennr.link.plotting``, ``opennr.link.report``
+    :func:`~opennr.link.plotting.plot_sweep`, :func:`~opennr.link.plotting.plot_campaigns`
+    (overlays), :func:`~opennr.link.report.write_html_report` (self-contained HTML).
 
-The command line ``opennr simulate`` (:mod:`opennr.cli`) drives these.
+The command line ``opennr simulate`` / ``report`` / ``plot`` (:mod:`opennr.cli`) drives these.
 
 Examples
 --------
@@ -45,9 +58,20 @@ from opennr.link.engine import (
     point_rng,
     run_point,
     run_sweep,
+    batch_rng,
+    clopper_pearson_interval,
     wilson_interval,
 )
+from opennr.link.campaign import (
+    CampaignSpec,
+    PresetBatchFunction,
+    list_campaigns,
+    load_campaign,
+    run_campaign,
+)
+from opennr.link.config import ConfigError, load_campaign_config
 from opennr.link.presets import PRESETS, LdpcQamAwgnConfig, Preset, get_preset
+from opennr.link.store import ResultsStore, StoreError
 
 __all__ = [
     "ebno_db_to_no",
@@ -65,6 +89,17 @@ __all__ = [
     "run_point",
     "run_sweep",
     "wilson_interval",
+    "clopper_pearson_interval",
+    "batch_rng",
+    "CampaignSpec",
+    "PresetBatchFunction",
+    "run_campaign",
+    "load_campaign",
+    "list_campaigns",
+    "ResultsStore",
+    "StoreError",
+    "ConfigError",
+    "load_campaign_config",
     "Preset",
     "PRESETS",
     "get_preset",
