@@ -88,9 +88,11 @@ class nrWavegenSSBurstConfig:
     Period : {5, 10, 20, 40, 80, 160}, default 20
         ms.
     NCRBSSB : int or None, default None
-        ``offsetToPointA`` (15 kHz RBs for cases A-C, 60 kHz for D-G); None: centred block.
-    KSSB : int, default 0
-        ``k_SSB``.
+        ``offsetToPointA`` (15 kHz RBs for cases A-C, 60 kHz for D-G); None (MATLAB's ``[]``):
+        centred block.
+    KSSB : int or None, default None
+        ``k_SSB``; None (MATLAB's ``[]``) is 0 when ``NCRBSSB`` is given, and ignored with a
+        centred block.
     DataSource : {'MIB'}, default 'MIB'
     DMRSTypeAPosition : {2, 3}, default 2
     CellBarred : bool, default False
@@ -111,7 +113,7 @@ class nrWavegenSSBurstConfig:
     TransmittedBlocks: object = field(default_factory=lambda: [1, 1, 1, 1])
     Period: int = 20
     NCRBSSB: int | None = None
-    KSSB: int = 0
+    KSSB: int | None = None
     DataSource: str = "MIB"
     DMRSTypeAPosition: int = 2
     CellBarred: bool = False
@@ -150,7 +152,7 @@ class nrWavegenSSBurstConfig:
             raise TypeError(f"Power must be a real scalar (dB), got {self.Power!r}")
         ncrb = None if self.NCRBSSB is None else _int_arg(self.NCRBSSB, "NCRBSSB", low=0,
                                                           high=2199, clause=_C)
-        kssb = _int_arg(self.KSSB, "KSSB", low=0, high=23, clause=_C)
+        kssb = 0 if self.KSSB is None else _int_arg(self.KSSB, "KSSB", low=0, high=23, clause=_C)
         return SsBurstConfig(
             case=case, l_max=int(bits.size),
             positions=[int(b) for b in bits],

@@ -70,3 +70,39 @@ def test_explicit_ncrbssb():
 def test_bad_configurations(make, exc, text):
     with pytest.raises(exc, match=text):
         make()
+
+
+def test_documented_defaults():
+    # MathWorks, nrWavegenSSBurstConfig reference page
+    # (https://www.mathworks.com/help/5g/ref/nrwavegenssburstconfig.html): "The default
+    # nrWavegenSSBurstConfig object configures the SS burst with four active SS blocks and a
+    # periodicity of 20 ms ... carry the master information block (MIB) and places the SS burst
+    # in the center of a carrier with 15 kHz subcarrier spacing (block pattern Case A). To
+    # update the frequency location of the SS burst, set the NCRBSSB and KSSB object properties
+    # to a nonempty value." Enable: 1 (default); Power: 0 (default).
+    ssb = nrWavegenSSBurstConfig()
+    assert ssb.Enable is True and ssb.Power == 0
+    assert ssb.BlockPattern == "Case A" and list(ssb.TransmittedBlocks) == [1, 1, 1, 1]
+    assert ssb.Period == 20 and ssb.DataSource == "MIB"
+    assert ssb.NCRBSSB is None and ssb.KSSB is None  # MATLAB's [] for both
+    # MathWorks, nrSCSCarrierConfig reference page
+    # (https://www.mathworks.com/help/5g/ref/nrscscarrierconfig.html): "By default, this
+    # object specifies a 10 MHz carrier corresponding to 52 resource blocks (RBs) and 15 kHz SCS."
+    carrier = nrSCSCarrierConfig()
+    assert carrier.SubcarrierSpacing == 15 and carrier.NSizeGrid == 52
+    # The defaults generate: four Case A blocks (symbols 2, 8, 16, 22) in the centre of the
+    # 15 kHz carrier, in the first half frame.
+    cfg = nrDLCarrierConfig(NumSubframes=5)
+    assert cfg.SSBurst.BlockPattern == "Case A"
+    _, info = nrWaveformGenerator(cfg)
+    assert info.WaveformResources.SSBurst.BlockIndex == [0, 1, 2, 3]
+    assert info.WaveformResources.SSBurst.FirstSymbol == [2, 8, 16, 22]
+    w = generate_waveform(cfg.to_native())
+    assert abs(w.ssb_frequency_offset) <= 15e3 * 12  # centred (k_SSB raster)
+
+
+def test_kssb_given_with_ncrbssb_and_bad_kssb():
+    ssb = nrWavegenSSBurstConfig(NCRBSSB=10, TransmittedBlocks=[1, 0, 0, 0])
+    assert ssb.to_native().k_ssb == 0  # KSSB [] with NCRBSSB given: k_SSB = 0
+    with pytest.raises(ValueError, match="KSSB"):
+        nrWavegenSSBurstConfig(KSSB=24)
