@@ -21,7 +21,7 @@ from opennr.waveform import (
 
 runner = CliRunner()
 KEYS = {"pci", "ssb_index", "half_frame", "k_ssb", "sfn", "crc_ok", "snr_db", "cfo_hz",
-        "sample_offset", "mib"}
+        "sample_offset", "frame_start", "mib"}
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,8 @@ def test_json_output(cell):
         assert obj["pci"] == 321 and obj["crc_ok"] is True and obj["sfn"] == 4
         assert (obj["ssb_index"], obj["half_frame"]) == (block.ssb_index, block.half_frame)
         assert abs(obj["sample_offset"] - block.sample_offset) <= 1
+        assert abs(obj["frame_start"] - 777) <= 1  # the timing offset: frame SFN 4 starts there
+        assert obj["case"] == "C"
         assert abs(obj["cfo_hz"] - 24e3) < 1e3
         assert obj["mib"]["systemFrameNumber"] == 0
         assert set(obj["mib"]["pdcch-ConfigSIB1"]) == {"controlResourceSetZero", "searchSpaceZero"}
@@ -183,3 +185,14 @@ def test_scan_of_an_opennr_waveform_recording_finds_the_off_centre_ssb(tmp_path)
     assert [(o["pci"], o["sfn"], o["k_ssb"]) for o in out] == [(44, 2, 4)]
     assert out[0]["frequency_offset_hz"] == pytest.approx(w.ssb_frequency_offset)
     assert _json([meta, "--freq-offset", "0"]) == []
+
+
+def test_case_option_moves_the_frame_start(cell):
+    meta, _, _ = cell
+    c = _json([meta, "--scs", "30"])
+    b = _json([meta, "--scs", "30", "--case", "B"])
+    assert [o["case"] for o in b] == ["B", "B"]
+    # case B puts block 0 at symbol 4, case C at symbol 2: the frame would start 2 symbols earlier
+    assert b[0]["frame_start"] == c[0]["frame_start"] - 2 * (512 + 36)
+    res = _run([meta, "--scs", "15", "--case", "C"])
+    assert res.exit_code == 2 and "ssb_case" in res.output

@@ -4,7 +4,8 @@ TS 38.211 §7.4.2-§7.4.3 and TS 38.212 §7.1 through :func:`opennr.receiver.cel
 the recording is read by :func:`opennr.io.sigmf.read_recording`. Prints a table, or with
 ``--json`` a JSON list with one object per decoded SS/PBCH block (``pci``, ``ssb_index``,
 ``half_frame``, ``k_ssb``, ``sfn``, ``crc_ok``, ``snr_db``, ``cfo_hz``, ``sample_offset``,
-``mib`` with the ASN.1 field names, and more). No cell: an empty list (or "No cell found") and
+``frame_start`` (first sample of the block's radio frame, TS 38.213 §4.1; ``--case B`` for
+30 kHz case B bands), ``mib`` with the ASN.1 field names, and more). No cell: an empty list (or "No cell found") and
 exit code 0. Bad input (unreadable or truncated file, unknown format, NaN samples, a recording
 too short for one SS/PBCH block, a sample rate below the block bandwidth): a message on stderr
 and exit code 2.
@@ -35,6 +36,7 @@ from opennr.cli._app import app
 __all__ = ["parse_gscn", "parse_offsets", "scan_command"]
 
 Datatype = Enum("Datatype", {d: d for d in ("cf32_le", "ci16_le", "ci32_le", "cf64_le")}, type=str)
+Case = Enum("Case", {c: c for c in "ABCDE"}, type=str)
 
 
 def _fail(message: str) -> None:
@@ -96,8 +98,8 @@ def _table(results, path: Path) -> None:
         console.print(f"No cell found in {path.name}.")
         return
     table = Table(title=f"SS/PBCH blocks in {path.name}")
-    for col in ("PCI", "SSB", "HF", "SFN", "kSSB", "CRC", "SNR dB", "CFO Hz", "sample", "SCS",
-                "GSCN"):
+    for col in ("PCI", "SSB", "HF", "SFN", "kSSB", "CRC", "SNR dB", "CFO Hz", "sample", "frame@",
+                "SCS", "GSCN"):
         table.add_column(col, justify="left" if col == "CRC" else "right", no_wrap=True)
 
     def show(v):
@@ -109,7 +111,7 @@ def _table(results, path: Path) -> None:
         table.add_row(show(d["pci"]), show(d["ssb_index"]), show(d["half_frame"]),
                       show(d["sfn"]), show(d["k_ssb"]), "ok" if d["crc_ok"] else "FAIL",
                       show(d["snr_db"]), show(d["cfo_hz"]), show(d["sample_offset"]),
-                      show(d["scs_khz"]), show(d["gscn"]))
+                      show(d["frame_start"]), show(d["scs_khz"]), show(d["gscn"]))
         mib = d["mib"]
         if mib is not None:
             cfg = mib["pdcch-ConfigSIB1"]
@@ -139,6 +141,7 @@ def scan_command(
     l_max: Annotated[int | None, typer.Option(help="L_max (4, 8, 64); default inferred.")] = None,
     channel: Annotated[int | None, typer.Option(help="Search only this channel of a multi-channel recording (default: all, combined).")] = None,
     max_cfo: Annotated[float, typer.Option(help="CFO search range in SSB subcarrier spacings.")] = 2.5,
+    case: Annotated[Case | None, typer.Option(help="SS/PBCH block case for the frame start (default A 15 kHz, C 30 kHz, D 120 kHz, E 240 kHz; B: 30 kHz case B bands such as n5, n66).")] = None,
     show_failed: Annotated[bool, typer.Option("--all", help="Also list candidates whose MIB CRC fails.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
 ):
@@ -157,7 +160,8 @@ def scan_command(
         results = cell_search(rec.samples, rec.sample_rate, scs_khz=scs,
                               center_frequency=rec.center_frequency, gscn=gscns,
                               frequency_offsets=offsets, l_max=l_max, channel=channel,
-                              max_cfo=max_cfo, include_failed=show_failed)
+                              max_cfo=max_cfo, include_failed=show_failed,
+                              ssb_case=None if case is None else case.value)
     except (ValueError, TypeError) as exc:
         _fail(str(exc))
     if as_json:

@@ -31,6 +31,12 @@ The receiver finds every SS/PBCH block in a recording and decodes its MIB, in th
 7. **Measurements:** SS-RSRP (linear average over the SSS resource elements, TS 38.215 §5.1.1;
    dB relative to a full-scale tone, the recording being uncalibrated), SNR per resource element
    (SSS power over the noise on the empty subcarriers), CFO and the block's first sample.
+8. **Frame timing** (TS 38.213 §4.1, TS 38.211 §5.3.1): the block's candidate symbol (its case,
+   its SSB index) and its half frame place the start of its radio frame (the SFN boundary):
+   ``frame_start = sample_offset - fs (5 ms n_hf + t_l)``, ``t_l`` the duration of the OFDM
+   symbols before the candidate symbol in the half frame (normal CP, the long cyclic prefix
+   every 0.5 ms included). 30 kHz blocks have two patterns: case C (the default; unpaired bands
+   such as n77/n78 and most 30 kHz deployments) or case B (``ssb_case='B'``, e.g. n5, n66).
 
 Several channels (receive antennas sharing one clock) are combined: PSS and SSS correlation
 energies add, the PBCH is maximum-ratio combined. Limits: a block cut by either end of the
@@ -61,6 +67,7 @@ from opennr.physical_channels.ssb import (
     pbch_dmrs_positions,
     pbch_positions,
 )
+from opennr.scheduling.ssb_burst import SSB_CASE_SCS, ssb_candidate_symbols
 from opennr.signals.pbch_dmrs import pbch_dmrs
 from opennr.signals.sync import pss, sss
 
@@ -68,6 +75,7 @@ __all__ = [
     "SSB_SCS_KHZ",
     "SsbDetection",
     "cell_search",
+    "frame_start_offset",
     "mib_to_dict",
     "search_frequencies",
 ]
@@ -76,6 +84,8 @@ _C = "TS 38.211 §7.4.3"
 _C_RASTER = "TS 38.104 §5.4.3.1"
 #: SS/PBCH block subcarrier spacings in kHz the search accepts (TS 38.213 §4.1 cases A-E).
 SSB_SCS_KHZ: tuple[int, ...] = (15, 30, 120, 240)
+#: Case assumed for the frame timing of each SS/PBCH block subcarrier spacing (kHz).
+_DEFAULT_CASE = {15: "A", 30: "C", 120: "D", 240: "E"}
 
 _N = 256  # FFT size at the working rate 256 x SCS
 _CP = 18  # normal cyclic prefix at N = 256 (144 x 256 / 2048); no long CP inside a block
@@ -181,6 +191,13 @@ class SsbDetection:
         Detected PBCH DM-RS index ``i_SSB_bar`` (TS 38.211 §7.4.1.4.1).
     pss_metric, sss_metric : float
         Normalised PSS / SSS correlation (0..1).
+    frame_start : int or None
+        First sample of the block's radio frame (SFN ``sfn``; TS 38.213 §4.1 candidate symbol
+        of ``case`` and ``ssb_index``, half frame ``half_frame``), possibly negative (the frame
+        began before the recording) or past its end; None when the SSB index or the half frame
+        is unknown (CRC failed).
+    case : str or None
+        SS/PBCH block case (TS 38.213 §4.1) used for ``frame_start``.
 
     Examples
     --------
@@ -210,6 +227,8 @@ class SsbDetection:
     i_ssb_bar: int = 0
     pss_metric: float = float("nan")
     sss_metric: float = float("nan")
+    frame_start: int | None = None
+    case: str | None = None
 
     @property
     def n_id1(self) -> int:
@@ -223,7 +242,8 @@ class SsbDetection:
 
     def to_dict(self) -> dict:
         """JSON-ready dict: ``pci, ssb_index, half_frame, k_ssb, sfn, crc_ok, snr_db, cfo_hz,
-        sample_offset, mib`` (ASN.1 names, :func:`mib_to_dict`) and the other attributes."""
+        sample_offset, frame_start, mib`` (ASN.1 names, :func:`mib_to_dict`) and the other
+        attributes."""
         return {
             "pci": int(self.pci),
             "ssb_index": self.ssb_index,
@@ -235,6 +255,8 @@ class SsbDetection:
             "rsrp_dbfs": _num(self.rsrp_dbfs, 2),
             "cfo_hz": _num(self.cfo_hz, 1),
             "sample_offset": int(self.sample_offset),
+            "frame_start": self.frame_start,
+            "case": self.case,
             "scs_khz": int(self.scs_khz),
             "l_max": self.l_max,
             "i_ssb_bar": int(self.i_ssb_bar),
@@ -294,6 +316,62 @@ def _dmrs_tables(pci: int):
     onehot = (chunk[None, :] == ids[:, None]).astype(np.complex64)
     kp, lp = pbch_positions(pci)
     return k, l, _ro(d), _ro(onehot), kp, lp
+
+
+# --------------------------------------------------------------------------------------------
+# frame timing
+# --------------------------------------------------------------------------------------------
+def frame_start_offset(case: str, ssb_index: int, half_frame: int, *, l_max: int = 8) -> float:
+    """TS 38.213 §4.1, TS 38.211 §5.3.1: time from the frame start to an SS/PBCH block, in seconds.
+
+    The block of candidate index ``ssb_index`` in half frame ``half_frame`` starts (at the start
+    of the cyclic prefix of its PSS symbol) ``5 ms x half_frame + t_l`` after the start of its
+    radio frame, where ``t_l`` is the duration of the ``l`` OFDM symbols before its first symbol
+    ``l`` (TS 38.213 §4.1 candidate symbols of ``case``) with the normal cyclic prefix of the
+    case's numerology ``mu``: ``(2048 + 144) kappa 2^-mu T_c`` each, plus ``16 kappa T_c`` for the
+    symbols at the start of every 0.5 ms.
+
+    Parameters
+    ----------
+    case : {'A', 'B', 'C', 'D', 'E', 'F', 'G'}
+    ssb_index : int
+        Candidate block index ``i_SSB`` (0 .. L_max - 1).
+    half_frame : {0, 1}
+    l_max : {4, 8, 64}, optional, keyword-only
+        ``L_max`` (default 8; only the range of ``ssb_index`` depends on it for cases A-C).
+
+    Returns
+    -------
+    float
+        Seconds from the frame start to the block's first sample.
+
+    Examples
+    --------
+    >>> round(frame_start_offset("C", 0, 0) * 46.08e6)  # symbol 2 of a 30 kHz half frame
+    3312
+    >>> round(frame_start_offset("A", 0, 1) * 15.36e6)  # 5 ms + 2 symbols at 15 kHz
+    79000
+    """
+    if not isinstance(case, str):
+        raise TypeError(f"case must be a string 'A'..'G', got {case!r}")
+    case = check_choice(case.upper(), "case", tuple(SSB_CASE_SCS), clause="TS 38.213 §4.1")
+    l_max = check_choice(l_max, "l_max", (4, 8, 64), clause="TS 38.213 §4.1")
+    symbols = ssb_candidate_symbols(case, l_max)
+    ssb_index = check_int(ssb_index, "ssb_index", low=0, high=len(symbols) - 1,
+                          clause="TS 38.213 §4.1")
+    half_frame = check_int(half_frame, "half_frame", low=0, high=1, clause="TS 38.213 §4.1")
+    return 5e-3 * half_frame + _symbols_duration(SSB_CASE_SCS[case], int(symbols[ssb_index]))
+
+
+def _symbols_duration(scs_khz: int, num_symbols: int) -> float:
+    """Seconds taken by the first ``num_symbols`` normal-CP symbols of a half frame."""
+    mu = int(round(math.log2(scs_khz / 15)))
+    tc = 1.0 / (480e3 * 4096)
+    kappa = 64
+    per = 7 * 2**mu  # symbols per 0.5 ms; the first of each has the long cyclic prefix
+    long = -(-num_symbols // per)  # symbols 0, per, 2 per, ... before num_symbols
+    units = num_symbols * (2048 + 144) * kappa / 2**mu + long * 16 * kappa
+    return units * tc
 
 
 # --------------------------------------------------------------------------------------------
@@ -795,7 +873,8 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
                 l_max: int | None = None, channel: int | None = None, max_cfo: float = 2.5,
                 pss_threshold: float | None = None, sss_threshold: float = 0.06,
                 max_candidates: int = 32,
-                include_failed: bool = False, list_size: int = 8) -> list[SsbDetection]:
+                include_failed: bool = False, list_size: int = 8,
+                ssb_case: str | None = None) -> list[SsbDetection]:
     """TS 38.211 §7.4.2-§7.4.3, TS 38.212 §7.1: find the SS/PBCH blocks in IQ samples and decode their MIB.
 
     ``[S]`` or ``[channels, S]`` complex samples -> a list of :class:`SsbDetection`, ordered by
@@ -841,6 +920,10 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
         False: only decoded blocks.
     list_size : int, optional
         SCL list size of the BCH polar decoder, default 8.
+    ssb_case : {'A', 'B', 'C', 'D', 'E'}, optional
+        SS/PBCH block case for ``frame_start`` (TS 38.213 §4.1); it also fixes the subcarrier
+        spacing when ``scs_khz`` is None. Default: A (15 kHz), C (30 kHz), D (120 kHz),
+        E (240 kHz).
 
     Returns
     -------
@@ -880,11 +963,22 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
             raise ValueError(f"{name} must be in (0, 1), got {val}")
     max_candidates = check_int(max_candidates, "max_candidates", low=1, high=4096)
     list_size = check_int(list_size, "list_size", low=1, high=64)
+    cases = dict(_DEFAULT_CASE)
+    if ssb_case is not None:
+        if not isinstance(ssb_case, str):
+            raise TypeError(f"ssb_case must be a string 'A'..'E', got {ssb_case!r}")
+        ssb_case = check_choice(ssb_case.upper(), "ssb_case", tuple("ABCDE"),
+                                clause="TS 38.213 §4.1")
+        cases[SSB_CASE_SCS[ssb_case]] = ssb_case
     if scs_khz is None:
         fr2 = center_frequency is not None and center_frequency > 24.25e9
-        scs_list = [120, 240] if fr2 else [15, 30]
+        scs_list = ([SSB_CASE_SCS[ssb_case]] if ssb_case is not None
+                    else [120, 240] if fr2 else [15, 30])
     else:
         scs_list = [check_choice(scs_khz, "scs_khz", SSB_SCS_KHZ, clause="TS 38.213 §4.1")]
+        if ssb_case is not None and SSB_CASE_SCS[ssb_case] != scs_list[0]:
+            raise ValueError(f"ssb_case {ssb_case} has {SSB_CASE_SCS[ssb_case]} kHz blocks, "
+                             f"scs_khz is {scs_list[0]} (TS 38.213 §4.1)")
     fitting = [s for s in scs_list if fs >= 240 * s * 1e3 * (1 - 1e-9)]
     if not fitting:
         raise ValueError(
@@ -930,23 +1024,34 @@ def cell_search(samples, sample_rate: float, *, scs_khz: int | None = None,
                                   float(metric[n2, tau]), sss_threshold):
                     det = _report(f, y, tau, fs, fs_w, s, off, g, actual, center_frequency,
                                   l_max=64 if s >= 120 else l_max, below_3ghz=below_3ghz,
-                                  list_size=list_size)
+                                  list_size=list_size, case=cases[s])
                     if det.crc_ok or include_failed:
                         found.append(det)
     return _dedupe(found)
 
 
+def _frame_start(start: float, fs: float, case: str, ssb_index, half_frame, lm) -> int | None:
+    """Frame start (samples) from a block's first sample, or None when the block is unknown."""
+    if ssb_index is None or half_frame is None:
+        return None
+    lm = lm or 8
+    if ssb_index >= lm:  # pragma: no cover - decoded indices are below L_max
+        return None
+    return round(start - fs * frame_start_offset(case, ssb_index, half_frame, l_max=lm))
+
+
 def _report(f: _Found, y, tau, fs, fs_w, s, off, g, actual, center_frequency, *, l_max,
-            below_3ghz, list_size) -> SsbDetection:
+            below_3ghz, list_size, case) -> SsbDetection:
     """Decode one analysed candidate and describe it (frequencies in Hz, samples of the input)."""
     ibar, lm, res, ok = _decode(f, l_max=l_max, below_3ghz=below_3ghz,
                                 list_size=list_size)
     bin_hz = fs_w / _N  # one subcarrier spacing at the working rate
+    start = (tau + f.delay - _CP) * fs / fs_w
     common = {
         "pci": f.pci, "crc_ok": ok,
         "snr_db": 10 * math.log10(f.rsrp / max(f.noise, 1e-30)),
         "rsrp_dbfs": 10 * math.log10(f.rsrp),
-        "sample_offset": round((tau + f.delay - _CP) * fs / fs_w), "scs_khz": s,
+        "sample_offset": round(start), "scs_khz": s, "case": case,
         "l_max": lm, "frequency_offset_hz": off,
         "ssb_frequency_hz": (None if center_frequency is None
                              else center_frequency + off),
@@ -966,12 +1071,15 @@ def _report(f: _Found, y, tau, fs, fs_w, s, off, g, actual, center_frequency, *,
         return SsbDetection(
             ssb_index=ssb_index, half_frame=int(res.half_frame), k_ssb=k_ssb,
             sfn=int(res.sfn), cfo_hz=cfo * bin_hz + (actual - off), mib=mib,
+            frame_start=_frame_start(start, fs, case, ssb_index, int(res.half_frame), lm),
             **common)
     # what the DM-RS alone tells
+    ssb_index = None if lm == 64 else ibar % 4 if lm == 4 else ibar
+    half_frame = ibar // 4 if lm == 4 else None
     return SsbDetection(
-        ssb_index=None if lm == 64 else ibar % 4 if lm == 4 else ibar,
-        half_frame=ibar // 4 if lm == 4 else None, k_ssb=None, sfn=None,
-        cfo_hz=f.cfo_scs * bin_hz + (actual - off), mib=None, **common)
+        ssb_index=ssb_index, half_frame=half_frame, k_ssb=None, sfn=None,
+        cfo_hz=f.cfo_scs * bin_hz + (actual - off), mib=None,
+        frame_start=_frame_start(start, fs, case, ssb_index, half_frame, lm), **common)
 
 
 def _dedupe(found: list[SsbDetection]) -> list[SsbDetection]:

@@ -7,6 +7,7 @@ PCI, SSB index, half frame, SFN, k_SSB and MIB, the block's first sample and the
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import numpy as np
@@ -14,7 +15,6 @@ import pytest
 
 from opennr.coding.bch import Mib
 from opennr.ofdm.carrier import CarrierConfig
-from opennr.receiver import cell_search as cs
 from opennr.receiver.cell_search import (
     SsbDetection,
     cell_search,
@@ -27,6 +27,9 @@ from opennr.waveform import (
     WaveformConfig,
     generate_waveform,
 )
+
+# the module (``opennr.receiver.cell_search`` is also the function's name in the package)
+cs = importlib.import_module("opennr.receiver.cell_search")
 
 
 def _waveform(rng, *, scs=30, pci=17, sfn=4, n_prb=24, snr_db=None, cfo_scs=0.0, timing=0,

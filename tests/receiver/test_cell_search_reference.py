@@ -41,6 +41,13 @@ def _check_srsran(rec, res, *, l_max):
     return r
 
 
+# Frame start (SFN boundary) implied by srsRAN's asserted timing offset (the PSS CP start of SSB
+# index 0 in half frame 0): minus the candidate symbol's time in the half frame, TS 38.213 §4.1.
+# n78, case C, 46.08 Msps: symbol 2 = (1536 + 132) + (1536 + 108) = 3312 samples;
+# n3, case A, 15.36 Msps: symbol 2 = (1024 + 80) + (1024 + 72) = 2200 samples.
+FRAME_START = {"n78": 357802 - 3312, "n3": 2200 - 2200}
+
+
 def test_srsran_n78_over_the_air(reference_dir):
     """n78 TDD, 46.08 Msps, SSB at 3512.64 MHz = GSCN 7855 (+9.84 MHz from the centre)."""
     path = reference_dir / "captures/srsran_4g/n78_pci500_fs46p08M.sigmf-meta"
@@ -49,6 +56,7 @@ def test_srsran_n78_over_the_air(reference_dir):
     assert r.gscn == 7855 and r.ssb_frequency_hz == 3512.64e6
     assert r.k_ssb == 16 + r.mib.ssb_subcarrier_offset
     assert r.snr_db > 20 and abs(r.cfo_hz) < 5e3
+    assert r.case == "C" and r.frame_start == FRAME_START["n78"] == 354490
     # the same by the explicit offset, and by the SCS tried (15 kHz fails, 30 kHz decodes)
     _, res2 = _scan(path, frequency_offsets=9.84e6)
     assert [(d.pci, d.scs_khz, d.sfn) for d in res2] == [(500, 30, r.sfn)]
@@ -72,6 +80,7 @@ def test_srsran_n3(reference_dir):
     assert r.gscn == 4604 and r.scs_khz == 15
     assert r.mib.control_resource_set_zero == 6  # the recording's SIB1 test uses index 6
     assert r.mib.sub_carrier_spacing_common == "scs15or60"
+    assert r.case == "A" and r.frame_start == FRAME_START["n3"] == 0  # the file starts at slot 0
     _, res2 = _scan(path, frequency_offsets=-450e3, scs_khz=15)
     assert [(d.pci, d.sfn, d.sample_offset) for d in res2] == [(500, r.sfn, 2200)]
 
