@@ -8,6 +8,7 @@ Examples (shell)::
     opennr simulate --preset ldpc-awgn-bg2 --snr 0:0.5:4 --target-errors 200 --seed 7
     opennr simulate --preset bpsk-awgn --snr 0,2,4 --json --no-plot > bler.json
     opennr simulate --preset pdsch-awgn --set mcs=20 --set estimation=perfect
+    opennr simulate --preset pdsch-awgn --harq 4 --snr 0:1:4  # HARQ statistics per point
     opennr simulate --preset pusch-tp-awgn --dask tcp://scheduler:8786 --store runs.sqlite
     opennr simulate --preset polar-dci-awgn --report dci.html --csv dci.csv
 
@@ -129,11 +130,12 @@ def _console(*, stderr: bool) -> Console:
 
 def _table(result: SweepResult, preset, title: str) -> Table:
     slots = preset.slot_duration is not None
+    harq = result.harq
     table = Table(title=escape(title))
     table.add_column(escape(preset.snr_label), justify="right")
     table.add_column("blocks", justify="right")
     table.add_column("errors", justify="right")
-    table.add_column("BLER", justify="right")
+    table.add_column("BLER (residual)" if harq else "BLER", justify="right")
     table.add_column("95% CI", justify="right")
     table.add_column("BER", justify="right")
     if slots:
@@ -141,6 +143,9 @@ def _table(result: SweepResult, preset, title: str) -> Table:
         table.add_column("% of max", justify="right")
     else:
         table.add_column(escape("throughput [bits/block]"), justify="right")
+    if harq:
+        table.add_column("1st-tx BLER", justify="right")
+        table.add_column("mean tx", justify="right")
     table.add_column(escape("time [s]"), justify="right")
     for p in result.points:
         low, high = p.bler_ci
@@ -157,6 +162,8 @@ def _table(result: SweepResult, preset, title: str) -> Table:
             row += [f"{m['throughput_bps'] / 1e6:.3f}", f"{m['throughput_percent']:.1f}"]
         else:
             row.append(f"{p.throughput:.1f}")
+        if harq:
+            row += [f"{p.first_tx_bler:.2e}", f"{p.mean_transmissions:.3f}"]
         row.append(f"{p.elapsed:.1f}")
         table.add_row(*row)
     return table
@@ -340,6 +347,16 @@ def simulate_command(
         McsTable | None,
         typer.Option(help="MCS table for presets with an MCS (default qam64)."),
     ] = None,
+    harq: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=4,
+            help="HARQ for the PDSCH/PUSCH slot presets: transmissions per transport block at "
+            "most (rv 0, 2, 3, 1, soft combining); 1 = no HARQ (default). Adds the first-"
+            "transmission BLER and the mean transmissions to the results.",
+        ),
+    ] = None,
     plot: Annotated[
         Path | None,
         typer.Option(help="PNG file for the BLER/throughput plot (default: opennr-PRESET.png, or "
@@ -365,7 +382,8 @@ def simulate_command(
 
     Each SNR point runs batches until --target-errors block errors or --max-blocks blocks.
     The sweep stops after a point whose BLER is below --bler-floor.
-    Throughput = (1 - BLER) x TBS per block; bits/s and % of the maximum for slot presets.
+    Throughput = (1 - BLER) x TBS per block; bits/s and % of the maximum for slot presets
+    (with --harq: delivered bits per slot used, retransmissions included).
     Ctrl-C stops cleanly with the points finished so far (exit code 130); run the same
     command again to resume.
     """
@@ -410,6 +428,7 @@ def simulate_command(
         ("--iterations", "max_iterations", iterations, "LDPC decoder"),
         ("--mcs", "mcs", mcs, "MCS"),
         ("--mcs-table", "mcs_table", None if mcs_table is None else mcs_table.value, "MCS"),
+        ("--harq", "harq_max_transmissions", harq, "HARQ"),
     ):
         if value is None:
             continue

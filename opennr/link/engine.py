@@ -88,22 +88,39 @@ class BatchCounts:
     blocks : int
         Blocks (transport blocks) simulated.
     block_errors : int
-        Blocks received in error (decoded bits differ from the sent ones, or the CRC failed).
+        Blocks received in error (decoded bits differ from the sent ones, or the CRC failed);
+        with HARQ, the *residual* errors after the last transmission.
     bits : int
-        Information bits sent (``blocks * TBS``).
+        Information bits sent (``blocks * TBS``; each block's bits counted once, whatever its
+        number of transmissions).
     bit_errors : int
-        Information bits received in error.
+        Information bits received in error (after the last transmission).
+    transmissions : int or None, default None
+        HARQ statistics: transmissions used by the ``blocks`` blocks (``>= blocks``; a block
+        acknowledged at its first transmission uses 1). None: no HARQ (one transmission each).
+    first_tx_errors : int or None, default None
+        HARQ statistics: blocks whose first transmission failed (``block_errors <=
+        first_tx_errors <= blocks``). Given together with ``transmissions``.
+
+    Notes
+    -----
+    Counts add up (``+``); a sum with one HARQ operand counts a batch without HARQ statistics as
+    one transmission per block and its block errors as first-transmission errors.
 
     Examples
     --------
     >>> BatchCounts(10, 1, 80, 3) + BatchCounts(5, 0, 40, 0)
     BatchCounts(blocks=15, block_errors=1, bits=120, bit_errors=3)
+    >>> BatchCounts(10, 1, 80, 3, transmissions=14, first_tx_errors=3).harq
+    True
     """
 
     blocks: int
     block_errors: int
     bits: int
     bit_errors: int
+    transmissions: int | None = None
+    first_tx_errors: int | None = None
 
     def __post_init__(self):
         for name in ("blocks", "block_errors", "bits", "bit_errors"):
@@ -114,14 +131,49 @@ class BatchCounts:
             )
         if self.bit_errors > self.bits:
             raise ValueError(f"bit_errors ({self.bit_errors}) must not exceed bits ({self.bits})")
+        if (self.transmissions is None) != (self.first_tx_errors is None):
+            raise ValueError(
+                "transmissions and first_tx_errors (HARQ statistics) must be given together, got "
+                f"transmissions={self.transmissions!r}, first_tx_errors={self.first_tx_errors!r}"
+            )
+        if self.transmissions is not None:
+            check_int(self.transmissions, "transmissions", low=self.blocks, clause=_WHERE)
+            check_int(self.first_tx_errors, "first_tx_errors", low=self.block_errors,
+                      high=self.blocks, clause=_WHERE)
+
+    @property
+    def harq(self) -> bool:
+        """Whether the batch carries HARQ statistics (``transmissions``, ``first_tx_errors``)."""
+        return self.transmissions is not None
+
+    def __repr__(self) -> str:
+        text = (f"BatchCounts(blocks={self.blocks}, block_errors={self.block_errors}, "
+                f"bits={self.bits}, bit_errors={self.bit_errors}")
+        if self.harq:
+            text += f", transmissions={self.transmissions}, first_tx_errors={self.first_tx_errors}"
+        return text + ")"
 
     def __add__(self, other: BatchCounts) -> BatchCounts:
+        if not isinstance(other, BatchCounts):
+            return NotImplemented
+        tx = first = None
+        if self.harq or other.harq:
+            tx = _harq_value(self.transmissions, self.blocks) + _harq_value(
+                other.transmissions, other.blocks)
+            first = _harq_value(self.first_tx_errors, self.block_errors) + _harq_value(
+                other.first_tx_errors, other.block_errors)
         return BatchCounts(
             self.blocks + other.blocks,
             self.block_errors + other.block_errors,
             self.bits + other.bits,
             self.bit_errors + other.bit_errors,
+            tx,
+            first,
         )
+
+
+def _harq_value(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 #: ``simulate_batch(snr_db, batch_size, rng) -> BatchCounts``.
@@ -187,6 +239,10 @@ class PointResult:
         worker, the point's wall-clock time up to the engine's overhead).
     stop_reason : str
         ``"target-errors"`` or ``"max-blocks"`` (``"running"`` in progress reports).
+    transmissions, first_tx_errors : int or None, default None
+        HARQ statistics (see :class:`BatchCounts`); None for a point simulated without HARQ.
+        With them, ``bler`` is the *residual* BLER after HARQ, ``first_tx_bler`` the BLER of the
+        first transmissions, and the throughput counts the slots of the retransmissions.
 
     Examples
     --------
@@ -197,6 +253,9 @@ class PointResult:
     [0.1951, 0.3143]
     >>> [round(v, 4) for v in p.bler_ci_exact]
     [0.1916, 0.316]
+    >>> h = PointResult(1.0, 200, 10, 200 * 100, 70, transmissions=300, first_tx_errors=80)
+    >>> h.bler, h.first_tx_bler, h.mean_transmissions, h.throughput, h.throughput_percent
+    (0.05, 0.4, 1.5, 63.333333333333336, 63.333333333333336)
     """
 
     snr_db: float
@@ -206,6 +265,52 @@ class PointResult:
     bit_errors: int
     elapsed: float = 0.0
     stop_reason: str = "max-blocks"
+    transmissions: int | None = None
+    first_tx_errors: int | None = None
+
+    @classmethod
+    def from_counts(cls, snr_db: float, counts: BatchCounts, elapsed: float = 0.0,
+                    stop_reason: str = "max-blocks") -> PointResult:
+        """The point of accumulated :class:`BatchCounts` (HARQ statistics included).
+
+        Examples
+        --------
+        >>> PointResult.from_counts(2.0, BatchCounts(10, 1, 80, 3, 12, 2)).mean_transmissions
+        1.2
+        """
+        return cls(float(snr_db), counts.blocks, counts.block_errors, counts.bits,
+                   counts.bit_errors, elapsed, stop_reason, counts.transmissions,
+                   counts.first_tx_errors)
+
+    @property
+    def harq(self) -> bool:
+        """Whether the point carries HARQ statistics."""
+        return self.transmissions is not None
+
+    @property
+    def residual_bler(self) -> float:
+        """BLER after HARQ (the last transmission of each block); equal to :attr:`bler`."""
+        return self.bler
+
+    @property
+    def first_tx_bler(self) -> float:
+        """BLER of the first transmissions ``first_tx_errors / blocks`` (without HARQ: ``bler``)."""
+        if not self.harq:
+            return self.bler
+        return self.first_tx_errors / self.blocks if self.blocks else math.nan
+
+    @property
+    def first_tx_bler_ci(self) -> tuple[float, float]:
+        """Wilson 95 % confidence interval of :attr:`first_tx_bler`."""
+        errors = self.block_errors if not self.harq else self.first_tx_errors
+        return wilson_interval(errors, self.blocks)
+
+    @property
+    def mean_transmissions(self) -> float:
+        """Mean transmissions per block ``transmissions / blocks`` (1 without HARQ)."""
+        if not self.blocks:
+            return math.nan
+        return 1.0 if not self.harq else self.transmissions / self.blocks
 
     @property
     def bler(self) -> float:
@@ -229,24 +334,36 @@ class PointResult:
 
     @property
     def throughput(self) -> float:
-        """Information bits delivered per block: ``(1 - BLER) * TBS``.
+        """Information bits delivered per block time: ``(1 - BLER) * TBS``.
 
         A block counts only when it is received without error, so this is the number of
-        transport-block bits delivered per block time (per slot for one TB per slot).
+        transport-block bits delivered per block time (per slot for one TB per slot). With HARQ,
+        per transmission (slot used): ``(blocks - block_errors) * TBS / transmissions``.
         """
         if not self.blocks:
             return math.nan
+        if self.harq:
+            return (self.blocks - self.block_errors) * (self.bits / self.blocks) / self.transmissions
         return (1.0 - self.bler) * (self.bits / self.blocks)
 
     @property
     def throughput_percent(self) -> float:
-        """Throughput in % of the maximum (every block delivered): ``100 (1 - BLER)``."""
-        return 100.0 * (1.0 - self.bler) if self.blocks else math.nan
+        """Throughput in % of the maximum (every block delivered at its first transmission):
+        ``100 (1 - BLER)``; with HARQ ``100 (blocks - block_errors) / transmissions``."""
+        if not self.blocks:
+            return math.nan
+        if self.harq:
+            return 100.0 * (self.blocks - self.block_errors) / self.transmissions
+        return 100.0 * (1.0 - self.bler)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: the fields plus ``bler``, ``bler_ci`` (Wilson), ``bler_ci_exact``
-        (Clopper-Pearson), ``ber``, ``throughput`` and ``throughput_percent``."""
+        (Clopper-Pearson), ``ber``, ``throughput`` and ``throughput_percent``; with HARQ
+        statistics also ``transmissions``, ``first_tx_errors``, ``residual_bler`` (= ``bler``),
+        ``first_tx_bler``, ``first_tx_bler_ci`` and ``mean_transmissions`` (absent without)."""
         d = asdict(self)
+        if not self.harq:
+            del d["transmissions"], d["first_tx_errors"]
         d.update(
             bler=self.bler,
             bler_ci=list(self.bler_ci),
@@ -255,6 +372,13 @@ class PointResult:
             throughput=self.throughput,
             throughput_percent=self.throughput_percent,
         )
+        if self.harq:
+            d.update(
+                residual_bler=self.bler,
+                first_tx_bler=self.first_tx_bler,
+                first_tx_bler_ci=list(self.first_tx_bler_ci),
+                mean_transmissions=self.mean_transmissions,
+            )
         return d
 
 
@@ -275,6 +399,13 @@ CSV_COLUMNS = (
     "throughput_percent",
     "elapsed",
     "stop_reason",
+)
+#: Columns appended by :meth:`SweepResult.to_csv` when a point carries HARQ statistics.
+HARQ_CSV_COLUMNS = (
+    "transmissions",
+    "first_tx_errors",
+    "first_tx_bler",
+    "mean_transmissions",
 )
 
 
@@ -302,7 +433,8 @@ class SweepResult:
 
     The per-point values are available as arrays: ``snr_db``, ``blocks``, ``block_errors``,
     ``bits``, ``bit_errors``, ``bler``, ``ber``, ``throughput``, ``throughput_percent``,
-    ``elapsed`` (shape ``[P]``) and ``bler_ci``, ``bler_ci_exact`` (shape ``[P, 2]``).
+    ``elapsed`` (shape ``[P]``) and ``bler_ci``, ``bler_ci_exact`` (shape ``[P, 2]``); HARQ
+    statistics as ``residual_bler``, ``first_tx_bler``, ``mean_transmissions``, ``transmissions``.
 
     Examples
     --------
@@ -395,6 +527,32 @@ class SweepResult:
         """``[P]`` float64: seconds of batch work per point."""
         return self._array("elapsed", np.float64)
 
+    @property
+    def harq(self) -> bool:
+        """Whether any point carries HARQ statistics."""
+        return any(p.harq for p in self.points)
+
+    @property
+    def residual_bler(self) -> np.ndarray:
+        """``[P]`` float64: BLER after HARQ (equal to :attr:`bler`)."""
+        return self.bler
+
+    @property
+    def first_tx_bler(self) -> np.ndarray:
+        """``[P]`` float64: BLER of the first transmissions (``bler`` for points without HARQ)."""
+        return self._array("first_tx_bler", np.float64)
+
+    @property
+    def mean_transmissions(self) -> np.ndarray:
+        """``[P]`` float64: mean transmissions per block (1 for points without HARQ)."""
+        return self._array("mean_transmissions", np.float64)
+
+    @property
+    def transmissions(self) -> np.ndarray:
+        """``[P]`` int64: transmissions used per point (``blocks`` for points without HARQ)."""
+        return np.array([p.blocks if p.transmissions is None else p.transmissions
+                         for p in self.points], dtype=np.int64)
+
     def to_dicts(self) -> list[dict]:
         """One :meth:`PointResult.to_dict` per point (JSON-ready), plus ``throughput_bps`` when
         ``slot_duration`` is known."""
@@ -405,7 +563,8 @@ class SweepResult:
         return rows
 
     def to_csv(self, path: str | Path) -> Path:
-        """Write one row per point with the columns :data:`CSV_COLUMNS`; returns the path.
+        """Write one row per point with the columns :data:`CSV_COLUMNS` (and
+        :data:`HARQ_CSV_COLUMNS` when a point carries HARQ statistics); returns the path.
 
         Examples
         --------
@@ -416,12 +575,17 @@ class SweepResult:
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        harq = self.harq
         with path.open("w", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(CSV_COLUMNS)
+            writer.writerow(CSV_COLUMNS + (HARQ_CSV_COLUMNS if harq else ()))
             for p in self.points:
                 lo, hi = p.bler_ci
                 elo, ehi = p.bler_ci_exact
+                extra = []
+                if harq:
+                    extra = [p.transmissions, p.first_tx_errors, repr(p.first_tx_bler),
+                             repr(p.mean_transmissions)] if p.harq else ["", "", "", ""]
                 writer.writerow(
                     [
                         repr(p.snr_db),
@@ -440,6 +604,7 @@ class SweepResult:
                         f"{p.elapsed:.6f}",
                         p.stop_reason,
                     ]
+                    + extra
                 )
         return path
 
@@ -643,6 +808,18 @@ def _check_counts(counts, n: int) -> BatchCounts:
     return counts
 
 
+def _add_harq(tx, first, blocks_before: int, errors_before: int, counts: BatchCounts):
+    """Accumulated HARQ counters ``(transmissions, first_tx_errors)`` after adding ``counts``
+    to a point that had ``blocks_before`` blocks and ``errors_before`` errors (None: no HARQ)."""
+    if tx is None and not counts.harq:
+        return None, None
+    if tx is None:  # earlier batches without HARQ statistics: one transmission per block
+        tx, first = blocks_before, errors_before
+    if counts.harq:
+        return tx + counts.transmissions, first + counts.first_tx_errors
+    return tx + counts.blocks, first + counts.block_errors
+
+
 def _stop_reason(errors: int, blocks: int, settings: SweepSettings) -> str:
     if errors >= settings.target_block_errors:
         return "target-errors"
@@ -702,6 +879,7 @@ def run_point(
     make_rng = _batch_rng_factory(rng)
     _notify(observer, "point_started", index, snr_db, settings)
     blocks = errors = bits = bit_errors = 0
+    tx = first = None
     elapsed = 0.0
     for b, n in enumerate(batch_sizes(settings)):
         start = time.perf_counter()
@@ -711,9 +889,12 @@ def run_point(
         errors += counts.block_errors
         bits += counts.bits
         bit_errors += counts.bit_errors
+        tx, first = _add_harq(tx, first, blocks - counts.blocks, errors - counts.block_errors,
+                              counts)
         reason = _stop_reason(errors, blocks, settings)
         partial = PointResult(
-            snr_db, blocks, errors, bits, bit_errors, elapsed=elapsed, stop_reason=reason or "running"
+            snr_db, blocks, errors, bits, bit_errors, elapsed=elapsed, stop_reason=reason or "running",
+            transmissions=tx, first_tx_errors=first,
         )
         if reason:
             _notify(observer, "point_done", index, partial)
@@ -884,6 +1065,8 @@ class _PointState:
         "errors",
         "bits",
         "bit_errors",
+        "tx",
+        "first",
         "elapsed",
         "reason",
         "next_submit",
@@ -896,6 +1079,7 @@ class _PointState:
         self.started = False
         self.next_prefix = self.next_submit = self.inflight = 0
         self.blocks = self.errors = self.bits = self.bit_errors = 0
+        self.tx = self.first = None
         self.done_blocks = self.done_errors = 0
         self.elapsed = 0.0
         self.reason = ""
@@ -942,6 +1126,7 @@ def _execute(
             while not s.reason and (i, s.next_prefix) in done:
                 counts, seconds = done[(i, s.next_prefix)]
                 s.next_prefix += 1
+                s.tx, s.first = _add_harq(s.tx, s.first, s.blocks, s.errors, counts)
                 s.blocks += counts.blocks
                 s.errors += counts.block_errors
                 s.bits += counts.bits
@@ -950,13 +1135,15 @@ def _execute(
                 s.reason = _stop_reason(s.errors, s.blocks, settings)
                 if not s.reason and observer is not None:
                     partial = PointResult(
-                        snrs[i], s.blocks, s.errors, s.bits, s.bit_errors, s.elapsed, "running"
+                        snrs[i], s.blocks, s.errors, s.bits, s.bit_errors, s.elapsed, "running",
+                        s.tx, s.first,
                     )
                     _notify(observer, "batch_done", i, partial, settings)
             if not s.reason:
                 return ""
             result = PointResult(
-                snrs[i], s.blocks, s.errors, s.bits, s.bit_errors, s.elapsed, s.reason
+                snrs[i], s.blocks, s.errors, s.bits, s.bit_errors, s.elapsed, s.reason, s.tx,
+                s.first,
             )
             points.append(result)
             _notify(observer, "point_done", i, result)

@@ -756,6 +756,9 @@ ESTIMATORS = ("practical", "perfect")
 #: (absolute delays), all with Doppler ``max_doppler_hz``.
 CHANNEL_MODELS = ("awgn", "tdl-a", "tdl-b", "tdl-c", "tdl-d", "tdl-e", "tdla30", "tdlb100",
                   "tdlc300")
+#: Largest ``harq_max_transmissions``: one transmission per entry of the rv_id sequence 0, 2, 3, 1
+#: (``opennr.receiver.harq.RV_SEQUENCE``, not imported here: the receiver package is slow to load).
+_HARQ_MAX_TRANSMISSIONS = 4
 #: MIMO correlation levels of the receive antennas (TS 38.101-4 Annex B.2.3, TS 38.104 Annex G.2.3).
 CORRELATIONS = ("low", "medium", "high")
 
@@ -821,6 +824,13 @@ class SharedChannelLinkConfig:
         ``N_ID^cell`` (scrambling, DM-RS), 0..1007.
     rnti : int, default 1
         ``n_RNTI`` (scrambling), 0..65535.
+    harq_max_transmissions : int, default 1
+        HARQ (TS 38.321 §5.3.2 / §5.4.2, TS 38.214 §5.1.2.1): transmissions of a transport block
+        at most, 1..4. 1 is no HARQ (one transmission, no HARQ statistics in the counts). With
+        ``N > 1`` a block whose TB CRC fails is sent again with the next ``rv_id`` of 0, 2, 3, 1,
+        each time through a fresh channel and noise realisation, and soft-combined with its
+        earlier receptions (:func:`opennr.receiver.harq.harq_receive`) until its CRC passes or
+        ``N`` transmissions; the counts then carry ``transmissions`` and ``first_tx_errors``.
 
     Notes
     -----
@@ -856,6 +866,7 @@ class SharedChannelLinkConfig:
     early_termination: bool = True
     n_cell_id: int = 1
     rnti: int = 1
+    harq_max_transmissions: int = 1
 
     def __post_init__(self):
         from opennr.scheduling.mcs import MCS_TABLES, mcs_entry
@@ -891,6 +902,8 @@ class SharedChannelLinkConfig:
         _check_bool(self.early_termination, "early_termination")
         check_int(self.n_cell_id, "n_cell_id", low=0, high=1007, clause="TS 38.211 §7.4.2.1")
         check_int(self.rnti, "rnti", low=0, high=65535, clause="TS 38.211 §7.3.1.1")
+        check_int(self.harq_max_transmissions, "harq_max_transmissions", low=1,
+                  high=_HARQ_MAX_TRANSMISSIONS, clause="TS 38.321 §5.4.2.1 (rv_id 0, 2, 3, 1)")
         self.sch_config.check_carrier(self.carrier)  # e.g. n_prb not 2^a 3^b 5^c with DFT-s-OFDM
 
     @functools.cached_property
@@ -1037,22 +1050,35 @@ def simulate_shared_channel_batch(
     >>> simulate_shared_channel_batch(cfg, 20.0, 2, np.random.default_rng(0))
     BatchCounts(blocks=2, block_errors=0, bits=1536, bit_errors=0)
     """
-    from opennr.physical_channels import pdsch_transmit, pusch_transmit
-    from opennr.receiver import dmrs_channel_estimate, shared_channel_receive
+    from opennr.receiver.harq import harq_start
 
     n = check_int(batch_size, "batch_size", low=1)
-    carrier, sch, rate = config.carrier, config.sch_config, config.target_code_rate
     tb = rng.integers(0, 2, size=(n, config.tbs), dtype=np.uint8)
-    transmit = pdsch_transmit if config.direction == "downlink" else pusch_transmit
-    tx = transmit(tb, sch, carrier, target_code_rate=rate)
     no = snr_db_to_no(snr_db)
+    if config.harq_max_transmissions == 1:
+        res, _ = _shared_channel_slot(config, tb, harq_start(), no, rng)
+        return _tb_counts(res, tb)
+    return _shared_channel_harq(config, tb, no, rng)
+
+
+def _shared_channel_slot(config: SharedChannelLinkConfig, tb: np.ndarray, state, no: float, rng):
+    """One transmission of the blocks ``tb`` ``[m, A]`` with the rv_id and soft buffer of the
+    HARQ ``state``: transmitter, channel + noise from ``rng``, estimation, receiver."""
+    from opennr.physical_channels import pdsch_transmit, pusch_transmit
+    from opennr.receiver import dmrs_channel_estimate
+    from opennr.receiver.harq import harq_next_rv, harq_receive
+
+    carrier, sch, rate = config.carrier, config.sch_config, config.target_code_rate
+    transmit = pdsch_transmit if config.direction == "downlink" else pusch_transmit
+    tx = transmit(tb, sch, carrier, target_code_rate=rate, rv=harq_next_rv(state))
     y, h = _propagate(config, tx, no, rng)
     if config.estimation == "practical":
         est = dmrs_channel_estimate(y, sch, carrier)
         h, noise_var = est.h, np.maximum(est.noise_var, 1e-9)
     else:
         noise_var = no
-    res = shared_channel_receive(
+    return harq_receive(
+        state,
         y,
         sch,
         carrier,
@@ -1066,7 +1092,48 @@ def simulate_shared_channel_batch(
         max_iterations=config.max_iterations,
         early_termination=config.early_termination,
     )
-    return _tb_counts(res, tb)
+
+
+def _shared_channel_harq(config: SharedChannelLinkConfig, tb: np.ndarray, no: float, rng):
+    """TS 38.321 §5.3.2: every block of ``tb`` sent until its TB CRC passes, at most
+    ``harq_max_transmissions`` times (rv_id 0, 2, 3, 1, soft combining); the blocks still
+    pending go through each retransmission together, in their order, with fresh channel and
+    noise draws from ``rng``. A block is in error when its last decoding fails the CRC or its
+    bits differ (as without HARQ); ``first_tx_errors`` counts the same at its first decoding."""
+    from opennr.receiver.harq import RV_SEQUENCE, HarqState, harq_start
+
+    assert len(RV_SEQUENCE) == _HARQ_MAX_TRANSMISSIONS
+    n = tb.shape[0]
+    pending = np.arange(n)
+    decoded = np.zeros_like(tb)
+    failed = np.zeros(n, dtype=bool)
+    state = harq_start()
+    transmissions = first_tx_errors = 0
+    for t in range(config.harq_max_transmissions):
+        res, _ = _shared_channel_slot(config, tb[pending], state, no, rng)
+        transmissions += pending.size
+        crc_ok = np.asarray(res.tb_crc_ok, dtype=bool).reshape(pending.size)
+        bits = np.asarray(res.tb, dtype=np.uint8).reshape(pending.size, -1)
+        decoded[pending] = bits
+        wrong = ~crc_ok | (bits != tb[pending]).any(axis=-1)
+        failed[pending] = wrong
+        if t == 0:
+            first_tx_errors = int(wrong.sum())
+        retry = ~crc_ok  # the receiver sees only the CRC: a CRC pass is an ACK
+        if not retry.any():
+            break
+        pending = pending[retry]
+        state = HarqState(soft_buffer=np.asarray(res.soft_buffer)[retry], transmission_index=t + 1,
+                          acked=False, rv_sequence=RV_SEQUENCE)
+    wrong_bits = decoded != tb
+    return BatchCounts(
+        blocks=n,
+        block_errors=int(failed.sum()),
+        bits=tb.size,
+        bit_errors=int(wrong_bits.sum()),
+        transmissions=transmissions,
+        first_tx_errors=first_tx_errors,
+    )
 
 
 def shared_channel_snr_grid(config: SharedChannelLinkConfig) -> tuple[float, ...]:
@@ -1177,7 +1244,9 @@ class Preset:
         """Throughput of a point in bits/s and in % of the maximum, for slot-based presets.
 
         ``throughput_bps = (1 - BLER) TBS / T_slot``, ``throughput_max_bps = TBS / T_slot`` and
-        ``throughput_percent = 100 (1 - BLER)``; an empty dict when the preset has no slot.
+        ``throughput_percent = 100 (1 - BLER)``; an empty dict when the preset has no slot. With
+        HARQ statistics the delivered bits are divided by the slots used (transmissions):
+        ``throughput_percent = 100 (blocks - block_errors) / transmissions``.
 
         Examples
         --------
@@ -1187,6 +1256,9 @@ class Preset:
         (8.2944, 90.0)
         >>> get_preset("ldpc-awgn").throughput_metrics(PointResult(5.0, 100, 10, 422400, 7))
         {}
+        >>> h = PointResult(5.0, 100, 0, 460800, 0, transmissions=125, first_tx_errors=25)
+        >>> get_preset("pdsch-awgn").throughput_metrics(h)["throughput_percent"]
+        80.0
         """
         duration = self.slot_duration
         if duration is None or not point.blocks:
@@ -1195,7 +1267,7 @@ class Preset:
         return {
             "throughput_bps": point.throughput / duration,
             "throughput_max_bps": tbs / duration,
-            "throughput_percent": 100.0 * (1.0 - point.bler),
+            "throughput_percent": point.throughput_percent,
         }
 
     def describe_config(self) -> dict:

@@ -34,6 +34,7 @@ from opennr.link.engine import PointResult
 
 __all__ = [
     "CSV_COLUMNS",
+    "HARQ_CSV_COLUMNS",
     "ReportEntry",
     "load_entries",
     "point_rows",
@@ -62,6 +63,8 @@ CSV_COLUMNS = (
     "elapsed",
     "stop_reason",
 )
+#: Columns appended to the CSV export when a point carries HARQ statistics.
+HARQ_CSV_COLUMNS = ("transmissions", "first_tx_errors", "first_tx_bler", "mean_transmissions")
 
 
 def _json_value(value):
@@ -79,8 +82,10 @@ def point_rows(points: Sequence[PointResult], *, slot_duration: float | None = N
     The keys of :meth:`PointResult.to_dict <opennr.link.engine.PointResult.to_dict>` (at least
     ``snr_db, blocks, block_errors, bits, bit_errors, bler, bler_ci`` (``[low, high]``, 95 %
     Wilson), ``ber, throughput`` (information bits per block), ``elapsed, stop_reason``); with a
-    ``slot_duration`` also ``throughput_bps``, ``throughput_max_bps`` and ``throughput_percent``.
-    NaN becomes None.
+    ``slot_duration`` also ``throughput_bps``, ``throughput_max_bps`` and ``throughput_percent``;
+    for a point with HARQ statistics also ``transmissions``, ``first_tx_errors``,
+    ``residual_bler`` (= ``bler``), ``first_tx_bler``, ``first_tx_bler_ci`` and
+    ``mean_transmissions``, and the throughput counts the retransmitted slots. NaN becomes None.
 
     Examples
     --------
@@ -98,7 +103,7 @@ def point_rows(points: Sequence[PointResult], *, slot_duration: float | None = N
             tbs = p.bits / p.blocks
             row["throughput_bps"] = p.throughput / slot_duration
             row["throughput_max_bps"] = tbs / slot_duration
-            row["throughput_percent"] = 100.0 * (1.0 - p.bler)
+            row["throughput_percent"] = p.throughput_percent
         rows.append({k: _json_value(v) for k, v in row.items()})
     return rows
 
@@ -242,7 +247,8 @@ def _entries(entries) -> list[ReportEntry]:
 def snr_at_throughput(points: Sequence[PointResult], percent: float = 70.0) -> float | None:
     """Link report: the SNR where the throughput first reaches ``percent`` % of its maximum.
 
-    Linear interpolation of ``100 (1 - BLER)`` between the two points that bracket ``percent``
+    Linear interpolation of the throughput in % (``100 (1 - BLER)``, with HARQ statistics the
+    delivered blocks per transmission) between the two points that bracket ``percent``
     (the figure of merit of the TS 38.104 / TS 38.101-4 demodulation requirements, 70 %); None
     when no point reaches it or the first point already does.
 
@@ -259,7 +265,7 @@ def snr_at_throughput(points: Sequence[PointResult], percent: float = 70.0) -> f
     for p in points:
         if not p.blocks:
             continue
-        tp = 100.0 * (1.0 - p.bler)
+        tp = p.throughput_percent
         if tp >= pct:
             if prev is None:
                 return None
@@ -297,10 +303,13 @@ img { max-width: 100%; } .meta { color: #555; font-size: 0.9em; }
 
 def _table_html(entry: ReportEntry) -> str:
     bps = entry.slot_duration is not None
-    head = ["SNR [dB]", "blocks", "block errors", "BLER", "BLER 95% CI", "BER",
-            "throughput [bits/block]"]
+    harq = any(p.harq for p in entry.points)
+    head = ["SNR [dB]", "blocks", "block errors", "BLER (residual)" if harq else "BLER",
+            "BLER 95% CI", "BER", "throughput [bits/slot]" if harq else "throughput [bits/block]"]
     if bps:
         head += ["throughput [Mbit/s]", "throughput [% of max]"]
+    if harq:
+        head += ["1st-transmission BLER", "mean transmissions"]
     head += ["time [s]", "stopped by"]
     out = ['<table class="points">', "<thead><tr>"]
     out += [f"<th>{html.escape(h)}</th>" for h in head]
@@ -320,6 +329,8 @@ def _table_html(entry: ReportEntry) -> str:
             tput = r.get("throughput_bps")
             cells += [_fmt(None if tput is None else tput / 1e6, ".3f"),
                       _fmt(r.get("throughput_percent"), ".1f")]
+        if harq:
+            cells += [_fmt(r.get("first_tx_bler"), ".3e"), _fmt(r.get("mean_transmissions"), ".3f")]
         cells += [_fmt(r["elapsed"], ".2f"), str(r["stop_reason"])]
         out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table>")
@@ -423,9 +434,10 @@ def write_html_report(entries, path: str | Path, *, title: str = "OpenNR link-le
 
 
 def write_csv(entries, path: str | Path) -> Path:
-    """Link report: all points of all campaigns as CSV, columns :data:`CSV_COLUMNS`.
+    """Link report: all points of all campaigns as CSV, columns :data:`CSV_COLUMNS` (and
+    :data:`HARQ_CSV_COLUMNS` when a point carries HARQ statistics).
 
-    Empty cells where a value does not apply (no slot duration, NaN).
+    Empty cells where a value does not apply (no slot duration, no HARQ, NaN).
 
     Examples
     --------
@@ -437,14 +449,18 @@ def write_csv(entries, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    entries = _entries(entries)
+    columns = CSV_COLUMNS
+    if any(p.harq for e in entries for p in e.points):
+        columns = CSV_COLUMNS + HARQ_CSV_COLUMNS
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        for entry in _entries(entries):
+        for entry in entries:
             for row in entry.rows():
                 low, high = row.pop("bler_ci")
                 row.update(campaign=entry.name, bler_ci_low=low, bler_ci_high=high)
-                writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in CSV_COLUMNS})
+                writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in columns})
     return path
 
 

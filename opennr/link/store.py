@@ -18,8 +18,24 @@ Guarantees
   SQLite database, an SQLite database of something else, or written with another schema version
   raises :class:`StoreError` (a ``ValueError``) naming the file; such a file is not modified.
 
-Schema version 1: tables ``meta`` (``format``, ``schema_version``, ``created_by``,
+Schema version 2: tables ``meta`` (``format``, ``schema_version``, ``created_by``,
 ``created_utc``), ``campaigns``, ``batches``; ``PRAGMA application_id`` = 0x4F4E5231 ("ONR1").
+A batch row also holds the HARQ statistics ``transmissions`` and ``first_tx_errors`` of its
+:class:`~opennr.link.engine.BatchCounts` (NULL for a batch without HARQ).
+
+Schema history and migration
+----------------------------
+* **1** (OpenNR before HARQ statistics): ``batches`` without the two HARQ columns.
+* **2**: the two nullable HARQ columns appended to ``batches``.
+
+A schema-1 file opened for writing is migrated in place, in one transaction: two ``ALTER TABLE
+batches ADD COLUMN`` (SQLite does not rewrite the existing rows, which read back NULL: "no HARQ
+statistics", exactly what they were), ``schema_version`` set to 2 and ``migrated_from_1_utc``
+recorded in ``meta``. No result row is modified or removed, and a campaign of the old file
+resumes with the same configuration hash. Opened read-only, a schema-1 file is read as it is
+(not migrated). After the migration an OpenNR that reads schema 1 only refuses the file ("upgrade
+OpenNR"). Any other version (newer, or unknown) is refused with :class:`StoreError` and the file
+is left as is.
 
 Examples
 --------
@@ -49,7 +65,7 @@ from opennr.link.engine import BatchCounts
 __all__ = ["SCHEMA_VERSION", "BatchRecord", "CampaignRecord", "ResultsStore", "StoreError"]
 
 #: Schema version written and read by this OpenNR.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _FORMAT = "opennr-results"
 _APPLICATION_ID = 0x4F4E5231  # "ONR1"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -79,6 +95,8 @@ CREATE TABLE IF NOT EXISTS batches (
     elapsed REAL NOT NULL,
     software_version TEXT NOT NULL,
     finished_utc TEXT NOT NULL,
+    transmissions INTEGER CHECK (transmissions IS NULL OR transmissions >= blocks),
+    first_tx_errors INTEGER CHECK (first_tx_errors IS NULL OR first_tx_errors BETWEEN block_errors AND blocks),
     PRIMARY KEY (campaign_id, point, batch)
 ) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS batches_append_only_update BEFORE UPDATE ON batches
@@ -90,6 +108,15 @@ BEGIN SELECT RAISE(ABORT, 'OpenNR results are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS campaigns_append_only_delete BEFORE DELETE ON campaigns
 BEGIN SELECT RAISE(ABORT, 'OpenNR results are append-only'); END;
 """
+
+
+#: Schema 1 -> 2: the HARQ columns, added (NULL in the rows already there) by ALTER TABLE.
+_MIGRATION_1_TO_2 = (
+    "ALTER TABLE batches ADD COLUMN transmissions INTEGER "
+    "CHECK (transmissions IS NULL OR transmissions >= blocks)",
+    "ALTER TABLE batches ADD COLUMN first_tx_errors INTEGER "
+    "CHECK (first_tx_errors IS NULL OR first_tx_errors BETWEEN block_errors AND blocks)",
+)
 
 
 class StoreError(ValueError):
@@ -190,7 +217,7 @@ class ResultsStore:
     >>> import tempfile, pathlib
     >>> store = ResultsStore(pathlib.Path(tempfile.mkdtemp()) / "r.sqlite")
     >>> store.schema_version, store.campaigns()
-    (1, [])
+    (2, [])
     >>> store.close()
     """
 
@@ -204,6 +231,7 @@ class ResultsStore:
         self.timeout = timeout
         self.readonly = bool(readonly)
         self._conn: sqlite3.Connection | None = None
+        self._file_version = SCHEMA_VERSION
         fresh = self._check_file()
         try:
             self._connect(fresh)
@@ -301,6 +329,13 @@ class ResultsStore:
             version = int(meta.get("schema_version", ""))
         except ValueError:
             version = -1
+        missing = {"campaigns", "batches"} - tables
+        if version == 1 and not missing:
+            if self.readonly:  # read as it is: its batches have no HARQ statistics
+                self._file_version = 1
+                return
+            self._migrate_from_1()
+            return
         if version != SCHEMA_VERSION:
             newer = version > SCHEMA_VERSION
             raise StoreError(
@@ -311,9 +346,28 @@ class ResultsStore:
                 + ("; upgrade OpenNR" if newer else "; use another --store file")
                 + " (the file was left as is)",
             )
-        missing = {"campaigns", "batches"} - tables
         if missing:
             raise StoreError(self.path, f"is corrupt: table(s) {', '.join(sorted(missing))} missing")
+
+    def _migrate_from_1(self) -> None:
+        """Schema 1 -> 2 in one transaction: add the two HARQ columns (NULL in existing rows,
+        which are not rewritten), set ``schema_version`` 2 and record ``migrated_from_1_utc``."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is not None and row[0] == "1":  # not migrated by another process meanwhile
+                for statement in _MIGRATION_1_TO_2:
+                    conn.execute(statement)
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                             (str(SCHEMA_VERSION),))
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                             ("migrated_from_1_utc", _now()))
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     class _ErrorContext:
         def __init__(self, store: ResultsStore, action: str):
@@ -354,7 +408,8 @@ class ResultsStore:
 
     @property
     def schema_version(self) -> int:
-        """Schema version of the file (equal to :data:`SCHEMA_VERSION`)."""
+        """Schema version of the file (:data:`SCHEMA_VERSION`; 1 for a schema-1 file opened
+        read-only, which is not migrated)."""
         with self._errors("reading meta"):
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0])
@@ -435,8 +490,8 @@ class ResultsStore:
         with self._errors(f"recording batch {batch} of point {point}"):
             cur = self._db.execute(
                 "INSERT INTO batches (campaign_id, point, batch, snr_db, blocks, block_errors, "
-                "bits, bit_errors, elapsed, software_version, finished_utc) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "bits, bit_errors, elapsed, software_version, finished_utc, transmissions, "
+                "first_tx_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (campaign_id, point, batch) DO NOTHING",
                 (
                     int(campaign_id),
@@ -450,6 +505,8 @@ class ResultsStore:
                     float(elapsed),
                     _software_version(),
                     _now(),
+                    counts.transmissions,
+                    counts.first_tx_errors,
                 ),
             )
         return cur.rowcount == 1
@@ -457,15 +514,17 @@ class ResultsStore:
     def batches(self, campaign_id: int) -> list[BatchRecord]:
         """The campaign's finished batches, ordered by point and batch."""
         with self._errors("reading batches"):
+            harq = ("transmissions, first_tx_errors" if self._file_version >= 2
+                    else "NULL, NULL")  # a schema-1 file opened read-only
             rows = self._db.execute(
-                "SELECT point, batch, snr_db, blocks, block_errors, bits, bit_errors, elapsed "
-                "FROM batches WHERE campaign_id = ? ORDER BY point, batch",
+                "SELECT point, batch, snr_db, blocks, block_errors, bits, bit_errors, elapsed, "
+                f"{harq} FROM batches WHERE campaign_id = ? ORDER BY point, batch",
                 (int(campaign_id),),
             ).fetchall()
         try:
             return [
-                BatchRecord(p, b, float(s), BatchCounts(n, e, bits, be), float(t))
-                for p, b, s, n, e, bits, be, t in rows
+                BatchRecord(p, b, float(s), BatchCounts(n, e, bits, be, tx, first), float(t))
+                for p, b, s, n, e, bits, be, t, tx, first in rows
             ]
         except (TypeError, ValueError) as exc:
             raise StoreError(self.path, f"is corrupt: a batch row is invalid ({exc})") from None

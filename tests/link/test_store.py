@@ -28,7 +28,7 @@ def test_create_reopen_and_record(store_path):
         assert st.record_batch(c.id, 0, 0, 0.5, BatchCounts(10, 1, 80, 1), 0.5)
     raw = sqlite3.connect(store_path)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     raw.close()
     with ResultsStore(store_path) as st:
         (rec,) = st.campaigns()
