@@ -196,3 +196,31 @@ def test_case_option_moves_the_frame_start(cell):
     assert b[0]["frame_start"] == c[0]["frame_start"] - 2 * (512 + 36)
     res = _run([meta, "--scs", "15", "--case", "C"])
     assert res.exit_code == 2 and "ssb_case" in res.output
+
+
+def test_scan_process_does_not_import_the_link_simulator(cell):
+    """`opennr scan` imports its own command module only (opennr/cli/__init__.py, lazy)."""
+    import subprocess
+    import sys
+
+    meta, _, _ = cell
+    code = ("import sys; from opennr.cli import main; sys.argv = ['opennr', 'scan', sys.argv[1], "
+            "'--scs', '30', '--json']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('opennr.link', 'opennr.cli.'))))")
+    out = subprocess.run([sys.executable, "-c", code, str(meta)], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip().splitlines()[-1] == "['opennr.cli._app', 'opennr.cli.scan']"
+    assert json.loads("\n".join(out.strip().splitlines()[:-1]))[0]["pci"] == 321
+
+
+def test_app_has_every_command():
+    import opennr.cli as cli
+
+    names = {c.name for c in cli.app.registered_commands}
+    assert names == {"simulate", "presets", "waveform", "scan", "report", "plot"}
+    assert set(cli._COMMAND_MODULES) == names
+    assert cli._command_of(["--version"]) is None and cli._command_of(["scan", "x"]) == "scan"
+    assert cli._command_of(["--", "scan"]) is None
+    assert cli.parse_snr("0:1:2") is not None
+    with pytest.raises(AttributeError, match="nothing"):
+        cli.nothing  # noqa: B018

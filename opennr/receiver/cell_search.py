@@ -558,12 +558,12 @@ def _pss_metric(y: np.ndarray, max_cfo: float):
 def _default_pss_threshold(channels: int) -> float:
     """PSS threshold for ``channels`` combined channels with the false-alarm probability per
     trial of 0.04 on one channel: noise alone gives a metric ~ Gamma(C, 1 / (C N))."""
-    from scipy.optimize import brentq
+    if channels == 1:
+        return 0.04
+    from scipy.optimize import brentq  # (~0.1 s to import: not for one channel)
     from scipy.special import gammaincc
 
     target = math.exp(-0.04 * _N)
-    if channels == 1:
-        return 0.04
     return float(brentq(lambda t: gammaincc(channels, channels * _N * t) - target, 1e-6, 0.04))
 
 
