@@ -20,7 +20,10 @@ Differences from MATLAB that a user may meet:
   receiver (the UT, which moves) the arrival angles;
 * ``KFactor`` (with ``KFactorScaling``) is the ratio of the LOS ray's power to the total power
   of the Laplacian clusters (§7.7.6); the delays are rescaled to keep ``DelaySpread``;
-* the channel filter is a zero-delay windowed sinc: ``info().ChannelFilterDelay`` is 0;
+* the channel filter is a Kaiser-windowed sinc (16 taps each side of a fractional delay): as in
+  MATLAB, the output is delayed by ``info().ChannelFilterDelay`` samples (0 when every path
+  delay is a whole number of samples, else 14 or 15 for the standard profiles) and keeps the
+  input's length, so consecutive calls give the output of one call over the whole waveform;
 * changing a property after a call rebuilds the channel at ``InitialTime``;
 * ``NormalizeChannelOutputs`` divides the output by ``sqrt(NumTransmitAntennas)``;
 * the element positions of a panel are centred on the array (this changes only common phases).
@@ -35,7 +38,7 @@ import numpy as np
 from opennr.matlab._struct import MatlabStruct
 from opennr.matlab.coding import _choice_arg, _int_arg
 from opennr.propagation.antenna import PanelArray
-from opennr.propagation.apply import DEFAULT_FILTER_HALF_LENGTH
+from opennr.propagation.apply import channel_filter_span
 from opennr.propagation.cdl import CdlChannel
 from opennr.propagation.cdl_tables import CDL_PROFILES, cdl_profile
 
@@ -178,7 +181,7 @@ class nrCDLChannel:
     ((3072, 2), (3, 24, 4, 2), (3, 1))
     >>> info = cdl.info()
     >>> info.NumTransmitAntennas, info.PathDelays.size, info.ChannelFilterDelay
-    (4, 24, 0)
+    (4, 24, 14)
     """
 
     def __init__(self, **kwargs) -> None:
@@ -336,8 +339,10 @@ class nrCDLChannel:
         ``AnglesZoD``, ``AnglesZoA`` (degrees, after angle scaling), ``KFactorFirstCluster`` (dB,
         LOS ray over the first Laplacian cluster; ``-Inf`` for NLOS profiles), ``ClusterTypes``
         (``'SpecularLOS'`` or ``'Laplacian'`` per path), ``NumTransmitAntennas``,
-        ``NumReceiveAntennas``, ``ChannelFilterDelay`` (0: zero-delay filter) and
-        ``MaximumChannelDelay`` (samples: the largest delay plus the sinc half-length).
+        ``NumReceiveAntennas``, ``ChannelFilterDelay`` (samples by which the output is delayed,
+        :meth:`opennr.propagation.cdl.CdlChannel.channel_filter_delay`) and
+        ``MaximumChannelDelay`` (samples: the largest delay plus the filter delay and the sinc
+        tail, i.e. the zeros to append to flush the channel).
         """
         ch = self._build()
         c = ch.clusters
@@ -357,9 +362,8 @@ class nrCDLChannel:
             ClusterTypes=["SpecularLOS" if s else "Laplacian" for s in c.specular],
             NumTransmitAntennas=ch.num_tx,
             NumReceiveAntennas=ch.num_rx,
-            ChannelFilterDelay=0,
-            MaximumChannelDelay=int(np.ceil(float(ch.path_delays.max()) * self._sample_rate))
-            + DEFAULT_FILTER_HALF_LENGTH - 1,
+            ChannelFilterDelay=ch.channel_filter_delay(self._sample_rate),
+            MaximumChannelDelay=channel_filter_span(ch.path_delays, self._sample_rate),
         )
 
     def __repr__(self) -> str:

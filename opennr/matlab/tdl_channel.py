@@ -10,8 +10,12 @@ Differences from MATLAB that a user may meet:
 * the random numbers differ (NumPy's PCG64 seeded with ``Seed`` instead of mt19937ar; a
   sum-of-sinusoids with random angles instead of GMEDS1): same statistics, not the same
   realisation; ``RandomStream`` accepts only ``'mt19937ar with seed'`` (meaning: use ``Seed``);
-* the channel filter is a zero-delay windowed sinc: ``info().ChannelFilterDelay`` is 0 (MATLAB
-  delays the output by a few samples);
+* the channel filter is a Kaiser-windowed sinc (16 taps each side of a fractional delay; MATLAB
+  uses its own interpolation filter): as in MATLAB, the output is delayed by
+  ``info().ChannelFilterDelay`` samples (0 when every path delay is a whole number of samples,
+  else 14 or 15 for the standard profiles; MATLAB's shorter interpolation filter gives smaller
+  values) and keeps the input's length, so consecutive calls give the output of one call over
+  the concatenated waveform;
 * ``Polarization`` is ``'Co-Polar'`` only; ``DelayProfile`` ``'Custom'`` is not supported;
 * changing a property after a call rebuilds the channel at ``InitialTime`` (MATLAB locks
   non-tunable properties instead);
@@ -27,6 +31,7 @@ import numpy as np
 
 from opennr.matlab._struct import MatlabStruct
 from opennr.matlab.coding import _choice_arg, _int_arg
+from opennr.propagation.apply import channel_filter_span
 from opennr.propagation.tdl import TdlChannel
 from opennr.propagation.tdl_tables import CONFORMANCE_PROFILES, TDL_MODELS, tdl_table
 
@@ -117,7 +122,7 @@ class nrTDLChannel:
     ((3072, 2), (3, 24, 2, 2), (3, 1))
     >>> info = tdl.info()
     >>> info.NumTransmitAntennas, info.PathDelays.size, info.ChannelFilterDelay
-    (2, 24, 0)
+    (2, 24, 14)
     """
 
     def __init__(self, **kwargs) -> None:
@@ -273,19 +278,18 @@ class nrTDLChannel:
     def info(self) -> MatlabStruct:
         """MATLAB ``info(tdl)``: a struct with the channel's delays, gains and dimensions.
 
-        Fields: ``ChannelFilterDelay`` (0: zero-delay filter), ``MaximumChannelDelay``
-        (samples, ``ceil(max delay * SampleRate)`` plus the sinc half-length), ``PathDelays``
+        Fields: ``ChannelFilterDelay`` (samples by which the output is delayed, see
+        :meth:`opennr.propagation.tdl.TdlChannel.channel_filter_delay`), ``MaximumChannelDelay``
+        (samples: the largest path delay plus the filter delay and the sinc tail, i.e. the
+        zeros to append to flush the channel), ``PathDelays``
         (s), ``AveragePathGains`` (dB), ``KFactorFirstTap`` (dB, ``-Inf`` for NLOS profiles),
         ``NumTransmitAntennas``, ``NumReceiveAntennas``.
         """
         ch = self._build()
-        from opennr.propagation.apply import DEFAULT_FILTER_HALF_LENGTH
-
         powers = ch.path_powers * self._gain_scale**2
         return MatlabStruct(
-            ChannelFilterDelay=0,
-            MaximumChannelDelay=int(np.ceil(ch.profile.max_delay * self._sample_rate))
-            + DEFAULT_FILTER_HALF_LENGTH - 1,
+            ChannelFilterDelay=ch.channel_filter_delay(self._sample_rate),
+            MaximumChannelDelay=channel_filter_span(ch.path_delays, self._sample_rate),
             PathDelays=ch.path_delays.reshape(1, -1),
             AveragePathGains=(10 * np.log10(powers)).reshape(1, -1),
             KFactorFirstTap=ch.profile.first_tap_k_factor_db,

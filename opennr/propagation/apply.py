@@ -5,17 +5,36 @@ channel objects. A channel is given by its path delays ``tau_p`` (seconds, the s
 link) and complex path gains ``a_p(t)`` of every link, sampled at ``gain_times``.
 
 Time domain (:func:`apply_time_channel`)
-    ``y_r(t_n) = sum_t sum_p a_{r,t,p}(t_n) x_t(t_n - tau_p)`` at the sample times
+    ``y_r(t_n) = sum_t sum_p a_{r,t,p}(t_n) x_t(t_n - D / f_s - tau_p)`` at the sample times
     ``t_n = start_time + n / f_s``. The fractional delay ``x(t - tau)`` is a Kaiser-windowed
     sinc (``beta = 6``, ``filter_half_length = 16`` taps each side by default: error below
-    -59 dB over the central 85 % of the band, exact for whole-sample delays). The filter is
-    centred on the path delay, i.e. **zero filter delay**: the output is aligned with the
-    input, ``y`` has the input's length (the channel's tail is cut, as MATLAB's
-    ``nrTDLChannel``), and the non-causal half of the sinc reads up to ``filter_half_length - 1``
-    samples ahead (zeros beyond the end of the input). Gains are linearly interpolated between
-    ``gain_times`` (held constant outside them); the channel objects sample them at
-    ``2 * 64 * f_D`` Hz (MATLAB's ``SampleDensity`` of 64), which keeps the interpolation
-    error of a Doppler tone below ``(2 pi / 128)^2 / 8`` = -55 dB.
+    -59 dB over the central 85 % of the band, exact for whole-sample delays). ``y`` has the
+    input's length (the channel's tail is cut, as MATLAB's ``nrTDLChannel``). Gains are
+    linearly interpolated between ``gain_times`` (held constant outside them) and applied at
+    the *output* sample's time ``t_n`` (as MATLAB's channel filter and
+    ``nrPerfectChannelEstimate``); the channel objects sample them at ``2 * 64 * f_D`` Hz
+    (MATLAB's ``SampleDensity`` of 64), which keeps the interpolation error of a Doppler tone
+    below ``(2 pi / 128)^2 / 8`` = -55 dB. Two filter modes (``filter_delay``):
+
+    ``filter_delay=0`` (zero delay, the default of this function; one-shot use)
+        The sinc is centred on the path delay: the output is aligned with the input, and the
+        non-causal half of the sinc reads up to ``filter_half_length - 1`` samples *ahead*
+        (zeros beyond the end of the input). Right for a whole waveform filtered at once; in
+        a block-by-block loop the last ``filter_half_length - 1`` outputs of each block miss
+        the next block's input (``history`` only supplies the past).
+    ``filter_delay="causal"`` (streaming; the channel objects' default)
+        The output is delayed by the channel filter delay ``D`` =
+        :func:`channel_filter_delay` samples, the smallest whole number of samples that makes
+        every path's filter causal: ``D = 0`` when every delay is a whole number of samples,
+        else ``max_p (filter_half_length - 1 - floor(tau_p f_s))`` (15 for a profile whose
+        first path is at 0 with fractional later paths). This is MATLAB's
+        ``info(channel).ChannelFilterDelay``: output sample ``n`` uses input samples up to
+        ``n`` only, so with ``history`` (the previous input samples) a waveform cut into any
+        number of consecutive calls gives the single-call output (to float32 rounding). The
+        last ``D`` input samples of a call reach the output in the next call. A
+        receiver compensates ``D`` like a timing offset (start its FFT window ``D`` samples
+        later). An integer ``filter_delay >= 0`` delays the output by exactly that many samples
+        (causal when ``>= D``).
 Frequency domain (:func:`ofdm_channel_response`)
     ``H_{r,t}(f_k, l) = sum_p a_{r,t,p}(t_l) exp(-j 2 pi f_k tau_p)`` with ``t_l`` from
     :func:`symbol_times` (centre of each OFDM symbol's useful part).
@@ -39,6 +58,8 @@ __all__ = [
     "DEFAULT_FILTER_HALF_LENGTH",
     "KAISER_BETA",
     "apply_time_channel",
+    "channel_filter_delay",
+    "channel_filter_span",
     "fractional_delay_taps",
     "ofdm_channel_response",
     "subcarrier_frequencies",
@@ -125,6 +146,94 @@ def _combined_taps(delays_samples, half_length, beta):
     return tap0, f
 
 
+def _half_length(filter_half_length) -> int:
+    if isinstance(filter_half_length, bool) or not isinstance(filter_half_length, int | np.integer):
+        raise TypeError(f"filter_half_length must be an integer, got {filter_half_length!r}")
+    if not 1 <= int(filter_half_length) <= 256:
+        raise ValueError(f"filter_half_length must be in [1, 256], got {filter_half_length}")
+    return int(filter_half_length)
+
+
+def _filter_delay_arg(filter_delay) -> int | None:
+    """``None`` for ``"causal"``, else the integer delay in samples."""
+    if isinstance(filter_delay, str):
+        if filter_delay != "causal":
+            raise ValueError(f"filter_delay must be 'causal' or an integer >= 0 (samples), got "
+                             f"{filter_delay!r} ({_CLAUSE})")
+        return None
+    if isinstance(filter_delay, bool) or not isinstance(filter_delay, int | np.integer):
+        raise TypeError(f"filter_delay must be 'causal' or an integer >= 0 (samples), got "
+                        f"{filter_delay!r}")
+    if not 0 <= int(filter_delay) <= 1 << 20:
+        raise ValueError(f"filter_delay must be in [0, 2^20] samples or 'causal', got "
+                         f"{filter_delay} ({_CLAUSE})")
+    return int(filter_delay)
+
+
+def _causal_delay(tap0: int) -> int:
+    return max(-int(tap0), 0)
+
+
+def channel_filter_delay(delays, sample_rate: float, *,
+                         filter_half_length: int = DEFAULT_FILTER_HALF_LENGTH) -> int:
+    """TR 38.901 §7.7 (implementation): channel filter delay ``D`` in samples (MATLAB's ``ChannelFilterDelay``).
+
+    ``[P] -> int``: the smallest ``D >= 0`` for which the fractional-delay filters of all paths,
+    delayed by ``D`` samples, are causal; ``0`` when every ``tau_p f_s`` is a whole number.
+    ``apply_time_channel(..., filter_delay="causal")`` delays its output by ``D`` samples
+    (``D / sample_rate`` seconds).
+
+    Parameters
+    ----------
+    delays : array_like, float, shape [P]
+        Path delays in seconds, >= 0.
+    sample_rate : float
+        Hz.
+    filter_half_length : int, default 16
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> channel_filter_delay([0.0, 2e-6], 1e6)          # whole samples: no filter delay
+    0
+    >>> channel_filter_delay([0.0, 2.5e-6, 7.25e-6], 1e6)  # 16 - 1 - floor(2.5)
+    13
+    """
+    fs = _real(sample_rate, "sample_rate", low=0.0, strict=True)
+    d = _delays(delays)
+    tap0, _ = _combined_taps(d * fs, _half_length(filter_half_length), KAISER_BETA)
+    return _causal_delay(tap0)
+
+
+def channel_filter_span(delays, sample_rate: float, *,
+                        filter_half_length: int = DEFAULT_FILTER_HALF_LENGTH,
+                        filter_delay="causal") -> int:
+    """TR 38.901 §7.7 (implementation): largest delay, in samples, of a non-zero channel filter tap.
+
+    ``[P] -> int``: with ``filter_delay`` as in :func:`apply_time_channel` (default
+    ``"causal"``, then it includes the :func:`channel_filter_delay`), the number of zero
+    samples to append to a waveform so that its whole response comes out (MATLAB's
+    ``info(channel).MaximumChannelDelay``: the largest path delay plus the filter's delay and
+    its sinc tail).
+
+    Examples
+    --------
+    >>> channel_filter_span([0.0, 2e-6], 1e6)         # whole samples: the largest delay
+    2
+    >>> channel_filter_span([0.0, 2.5e-6], 1e6)       # D = 13, plus floor(2.5) + 16
+    31
+    """
+    fs = _real(sample_rate, "sample_rate", low=0.0, strict=True)
+    d = _delays(delays)
+    fd = _filter_delay_arg(filter_delay)
+    tap0, f = _combined_taps(d * fs, _half_length(filter_half_length), KAISER_BETA)
+    shift = _causal_delay(tap0) if fd is None else fd
+    return int(tap0 + shift + f.shape[1] - 1)
+
+
 def apply_time_channel(
     waveform,
     gains,
@@ -135,12 +244,15 @@ def apply_time_channel(
     start_time: float = 0.0,
     filter_half_length: int = DEFAULT_FILTER_HALF_LENGTH,
     history=None,
+    filter_delay=0,
 ) -> np.ndarray:
     """TR 38.901 §7.7: filter a waveform by a time-varying tapped-delay channel.
 
-    ``[B, n_tx, S] -> [B, n_rx, S]``: ``y_r(t_n) = sum_t sum_p a_{r,t,p}(t_n) x_t(t_n - tau_p)``,
-    ``t_n = start_time + n / sample_rate``, fractional delays by a Kaiser-windowed sinc (zero
-    filter delay, see the module notes), gains linearly interpolated between ``gain_times``.
+    ``[B, n_tx, S] -> [B, n_rx, S]``:
+    ``y_r(t_n) = sum_t sum_p a_{r,t,p}(t_n) x_t(t_n - D / f_s - tau_p)``,
+    ``t_n = start_time + n / sample_rate``, fractional delays by a Kaiser-windowed sinc, gains
+    linearly interpolated between ``gain_times``, ``D`` the filter delay in samples (0 by
+    default; ``filter_delay="causal"`` for block-by-block streaming, see the module notes).
 
     Parameters
     ----------
@@ -158,8 +270,16 @@ def apply_time_channel(
     filter_half_length : int, default 16
         Sinc taps on each side of a fractional delay.
     history : array_like, complex, shape [B or 1, n_tx, H], optional
-        Input samples just before ``waveform`` (the previous call's input): they feed the
-        delayed paths at the start, so that consecutive blocks join without a transient.
+        Input samples just before ``waveform`` (the previous calls' input, most recent last;
+        zeros before it): they feed the delayed paths at the start, so that consecutive blocks
+        join without a transient. ``channel_filter_span(delays, sample_rate, filter_delay=...)``
+        samples are enough.
+    filter_delay : int or "causal", default 0
+        Output delay ``D`` in samples. ``0``: zero-delay (non-causal) filter, for a waveform
+        filtered at once. ``"causal"``: ``D =`` :func:`channel_filter_delay` (MATLAB's
+        ``ChannelFilterDelay``), output sample ``n`` depends on input samples ``<= n`` only,
+        so that consecutive calls with ``history`` equal one call over the whole waveform.
+        An integer ``>= 0``: that delay (causal when ``>= channel_filter_delay(...)``).
 
     Returns
     -------
@@ -172,14 +292,14 @@ def apply_time_channel(
     >>> y = apply_time_channel(x, g, [0.0], [0.0, 2e-6], 1e6)   # taps at 0 and 2 samples
     >>> np.round(y[0, 0], 6).tolist()
     [(1+0j), 0j, 0.5j, 0j, 0j, 0j, 0j, 0j]
+    >>> y = apply_time_channel(x, g, [0.0], [0.0, 2e-6], 1e6, filter_delay=3)  # 3 samples later
+    >>> np.round(y[0, 0], 6).tolist()
+    [0j, 0j, 0j, (1+0j), 0j, 0.5j, 0j, 0j]
     """
     fs = _real(sample_rate, "sample_rate", low=0.0, strict=True)
     t0 = _real(start_time, "start_time")
-    if isinstance(filter_half_length, bool) or not isinstance(filter_half_length, int | np.integer):
-        raise TypeError(f"filter_half_length must be an integer, got {filter_half_length!r}")
-    if not 1 <= int(filter_half_length) <= 256:
-        raise ValueError(f"filter_half_length must be in [1, 256], got {filter_half_length}")
-    half = int(filter_half_length)
+    half = _half_length(filter_half_length)
+    fdelay = _filter_delay_arg(filter_delay)
     x = _complex_array(waveform, "waveform")
     g = _complex_array(gains, "gains")
     if g.ndim != 5:
@@ -214,6 +334,7 @@ def apply_time_channel(
         return out
 
     tap0, f = _combined_taps(d * fs, half, KAISER_BETA)
+    tap0 += _causal_delay(tap0) if fdelay is None else fdelay  # delay the output by D samples
     n_m = f.shape[1]
     # Combined FIR at each gain time: h[b, r, t, i, m] = sum_p a_p(T_i) f[p, m].
     if n_t == 1:

@@ -25,6 +25,13 @@ the CDL tables already list sub-clusters as separate rows (e.g. CDL-A rows 2-4 s
 and MATLAB's ``nrCDLChannel`` and Sionna do not split either. Link direction: the table's departure
 angles belong to the transmitter, arrival angles to the receiver (downlink), and the receiver is the
 moving UT.
+
+Calling a :class:`CdlChannel` filters a waveform slot after slot like MATLAB's System object: an
+internal clock, the previous input samples, and by default (``filter_mode="causal"``) an output
+delayed by :meth:`CdlChannel.channel_filter_delay` samples (MATLAB's ``ChannelFilterDelay``), so
+that consecutive calls give exactly the output of one call over the concatenated waveform;
+``filter_mode="zero-delay"`` aligns the output with the input for one-shot use (see
+:mod:`opennr.propagation.apply`).
 """
 
 from __future__ import annotations
@@ -36,11 +43,12 @@ from numbers import Real
 
 import numpy as np
 
-from opennr._validation import check_int
+from opennr._validation import check_choice, check_int
 from opennr.propagation import apply as _apply
 from opennr.propagation._cdl_kernels import path_gains_kernel, ray_coefficients_kernel
 from opennr.propagation.antenna import PanelArray, unit_vector
 from opennr.propagation.cdl_tables import CdlProfile, cdl_profile, ray_offset_angles
+from opennr.propagation.tdl import SPEED_OF_LIGHT  # one definition (f_D = v f_c / c)
 
 __all__ = [
     "CdlChannel",
@@ -53,8 +61,6 @@ __all__ = [
 ]
 
 _CLAUSE = "TR 38.901 §7.7.1"
-#: Speed of light in m/s (for ``speed -> f_D = v f_c / c``).
-from opennr.propagation.tdl import SPEED_OF_LIGHT  # noqa: E402  (one definition)
 _RAYS = 20
 
 
@@ -487,6 +493,11 @@ class CdlChannel:
         Gain samples per half wavelength travelled for :meth:`__call__` (MATLAB's
         ``SampleDensity``): gains are computed every ``1 / (2 sample_density f_D)`` s and linearly
         interpolated; ``inf`` computes them at every waveform sample.
+    filter_mode : {"causal", "zero-delay"}, default "causal"
+        ``"causal"``: :meth:`__call__` delays its output by :meth:`channel_filter_delay` samples
+        (MATLAB's ``ChannelFilterDelay``) and consecutive calls equal one call over the
+        concatenated waveform. ``"zero-delay"``: output aligned with the input, for one-shot
+        use (consecutive calls then differ in the last 15 samples of each block).
 
     Examples
     --------
@@ -499,6 +510,8 @@ class CdlChannel:
     >>> y, g, t = ch(np.ones((4, 100), np.complex64), 30.72e6)
     >>> y.shape, g.shape[:4]
     ((1, 2, 100), (1, 2, 4, 24))
+    >>> ch.channel_filter_delay(30.72e6)    # y is delayed by 14 samples (causal filter)
+    14
     """
 
     def __init__(self, profile="CDL-A", delay_spread: float = 30e-9, *, max_doppler_shift=None,
@@ -507,7 +520,7 @@ class CdlChannel:
                  k_factor_db=None, angle_spreads=None, mean_angles=None,
                  normalize_path_gains: bool = True, batch_size: int = 1,
                  rng: np.random.Generator | None = None, seed=None, block_fading: bool = False,
-                 sample_density: float = 64.0) -> None:
+                 sample_density: float = 64.0, filter_mode: str = "causal") -> None:
         self.clusters = cdl_clusters(profile, delay_spread, k_factor_db=k_factor_db,
                                      angle_spreads=angle_spreads, mean_angles=mean_angles,
                                      normalize=bool(normalize_path_gains))
@@ -540,6 +553,8 @@ class CdlChannel:
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
         self.block_fading = bool(block_fading)
+        self.filter_mode = check_choice(filter_mode, "filter_mode", ("causal", "zero-delay"),
+                                        clause="TR 38.901 §7.7")
         sd = _real(sample_density, "sample_density", low=0.0, strict=True) if not (
             isinstance(sample_density, float) and math.isinf(sample_density)) else math.inf
         self.sample_density = sd
@@ -573,10 +588,28 @@ class CdlChannel:
         """The internal clock: start time (s) of the next :meth:`__call__`."""
         return self._time
 
+    def channel_filter_delay(self, sample_rate: float) -> int:
+        """Delay ``D`` in samples of :meth:`__call__`'s output at ``sample_rate`` (MATLAB's ``ChannelFilterDelay``).
+
+        ``D / sample_rate`` seconds; 0 with ``filter_mode="zero-delay"`` or when every path delay
+        is a whole number of samples, else the smallest delay making the channel filter causal
+        (:func:`~opennr.propagation.apply.channel_filter_delay`).
+
+        Examples
+        --------
+        >>> CdlChannel("CDL-A", 100e-9, seed=0).channel_filter_delay(30.72e6)  # 16 - 1 - 1
+        14
+        """
+        fs = _real(sample_rate, "sample_rate", low=0.0, strict=True, clause="TR 38.901 §7.7")
+        if self.filter_mode == "zero-delay":
+            return 0
+        return _apply.channel_filter_delay(self.path_delays, fs)
+
     def reset(self) -> None:
         """Set the internal clock back to ``t = 0`` and forget the previous input samples."""
         self._time = 0.0
         self._history = None
+        self._history_fs = None
 
     def _gains(self, times: np.ndarray) -> np.ndarray:
         b, p = self._coef.shape[:2]
@@ -637,7 +670,9 @@ class CdlChannel:
         Returns
         -------
         (rx, path_gains, sample_times)
-            ``rx`` complex64 [B, n_rx, S]; ``path_gains`` complex64 [B, n_rx, n_tx, P, T'] at
+            ``rx`` complex64 [B, n_rx, S], delayed by :meth:`channel_filter_delay` samples
+            (``filter_mode="causal"``: its first ``D`` samples carry the end of the previous
+            call's input, zeros after :meth:`reset`); ``path_gains`` complex64 [B, n_rx, n_tx, P, T'] at
             ``sample_times`` [T'] (seconds; every ``1 / (2 sample_density f_D)`` s, interpolated
             linearly by the filter).
         """
@@ -669,9 +704,10 @@ class CdlChannel:
         t1 = t0 + n / fs
         times = self._gain_times(t0, t1, fs)
         gains = self.path_gains(times)
+        mode = "causal" if self.filter_mode == "causal" else 0
         y = _apply.apply_time_channel(x, gains, times, self.path_delays, fs, start_time=t0,
-                                      history=hist)
-        keep = math.ceil(tau * fs) + _apply.DEFAULT_FILTER_HALF_LENGTH + 1
+                                      history=hist, filter_delay=mode)
+        keep = max(_apply.channel_filter_span(self.path_delays, fs, filter_delay=mode), 0) + 1
         full = x if hist is None else np.concatenate([hist, x.astype(np.complex64)], axis=-1)
         self._history = np.ascontiguousarray(full[..., -keep:], dtype=np.complex64)
         self._history_fs = fs

@@ -32,7 +32,18 @@ Time
     :func:`~opennr.propagation.apply.apply_time_channel`, gains sampled at
     ``2 * sample_density * f_D`` Hz (MATLAB's ``SampleDensity``, default 64) on a grid of
     absolute times and linearly interpolated; an internal clock and the previous input's tail
-    continue the channel across calls (like MATLAB's System object). ``block_fading=True``
+    continue the channel across calls (like MATLAB's System object).
+Channel filter delay
+    By default (``filter_mode="causal"``) the output is delayed by
+    :meth:`TdlChannel.channel_filter_delay` samples ``D`` (MATLAB's ``ChannelFilterDelay``:
+    0 when every path delay is a whole number of samples, else up to
+    ``filter_half_length - 1`` = 15), so that the fractional-delay filter is causal: a waveform
+    cut into any number of consecutive calls gives exactly (to float32 rounding) the output of
+    one call over the whole waveform, the stepping a slot-by-slot simulation needs. A receiver
+    compensates ``D`` like a timing offset. ``filter_mode="zero-delay"`` keeps the output
+    aligned with the input (non-causal sinc, see :mod:`opennr.propagation.apply`): right for a
+    waveform filtered in one call, but consecutive calls then differ from one call in the last
+    ``filter_half_length - 1`` samples of each block. ``block_fading=True``
     holds the gains constant over each evaluation: every time of a :meth:`path_gains` call (so
     every sample of a ``__call__``, every symbol of an :meth:`ofdm_response`) gets the gains of
     its first time, so a slot-by-slot loop sees one block per slot, blocks following the
@@ -55,8 +66,9 @@ from opennr.propagation._tdl_kernels import (
     sum_of_sinusoids_uniform_kernel,
 )
 from opennr.propagation.apply import (
-    DEFAULT_FILTER_HALF_LENGTH,
     apply_time_channel,
+    channel_filter_delay,
+    channel_filter_span,
     ofdm_channel_response,
     symbol_times,
 )
@@ -72,12 +84,14 @@ from opennr.propagation.tdl_tables import (
     tdl_profile,
 )
 
-__all__ = ["SPEED_OF_LIGHT", "TdlChannel", "doppler_from_speed"]
+__all__ = ["FILTER_MODES", "SPEED_OF_LIGHT", "TdlChannel", "doppler_from_speed"]
 
 _CLAUSE = "TR 38.901 §7.7"
 #: Speed of light in m/s.
 SPEED_OF_LIGHT = 299_792_458.0
 _DEFAULT_DOPPLER = 5.0  # MATLAB nrTDLChannel's default MaximumDopplerShift
+#: Channel filter modes of the channel objects' ``__call__`` (see :mod:`opennr.propagation.apply`).
+FILTER_MODES = ("causal", "zero-delay")
 
 
 def _real(value, name: str, *, low: float | None = None, strict: bool = False,
@@ -146,6 +160,11 @@ class TdlChannel:
         ``B`` independent realisations.
     sample_density : int, default 64
         Gains are sampled at ``2 sample_density f_D`` Hz in the time domain.
+    filter_mode : {"causal", "zero-delay"}, default "causal"
+        ``"causal"``: ``__call__`` delays its output by :meth:`channel_filter_delay` samples
+        (MATLAB's ``ChannelFilterDelay``) and consecutive calls equal one call over the
+        concatenated waveform. ``"zero-delay"``: output aligned with the input, for one-shot
+        use (consecutive calls then differ in the last 15 samples of each block).
     rng : numpy.random.Generator, optional
     seed : int, optional
         One of ``rng`` or ``seed`` is required (``seed`` makes ``numpy.random.default_rng``).
@@ -160,6 +179,8 @@ class TdlChannel:
     >>> y2, _, t2 = ch(x, 30.72e6)     # continues at t = 0.1 ms (gain grid: 1 / 12.8 kHz)
     >>> round(ch.time * 1e3, 4), round(float(t2[0]) * 1e3, 4)
     (0.2, 0.0781)
+    >>> ch.channel_filter_delay(30.72e6)    # y is delayed by 14 samples (causal filter)
+    14
     """
 
     def __init__(
@@ -181,6 +202,7 @@ class TdlChannel:
         block_fading: bool = False,
         batch_size: int = 1,
         sample_density: int = 64,
+        filter_mode: str = "causal",
         rng: np.random.Generator | None = None,
         seed: int | None = None,
     ) -> None:
@@ -213,6 +235,8 @@ class TdlChannel:
         if not isinstance(block_fading, bool | np.bool_):
             raise TypeError(f"block_fading must be a bool, got {block_fading!r}")
         self._block = bool(block_fading)
+        self._filter_mode = check_choice(filter_mode, "filter_mode", FILTER_MODES,
+                                         clause=_CLAUSE)
         check_choice(transmission_direction, "transmission_direction", TRANSMISSION_DIRECTIONS,
                      clause="TS 38.101-4 Annex B.2.3")
         if spatial_correlation is not None:
@@ -297,6 +321,29 @@ class TdlChannel:
     def block_fading(self) -> bool:
         """Whether each evaluation holds the gains of its first time."""
         return self._block
+
+    @property
+    def filter_mode(self) -> str:
+        """``"causal"`` (output delayed by :meth:`channel_filter_delay`) or ``"zero-delay"``."""
+        return self._filter_mode
+
+    def channel_filter_delay(self, sample_rate: float) -> int:
+        """Delay ``D`` in samples of ``__call__``'s output at ``sample_rate`` (MATLAB's ``ChannelFilterDelay``).
+
+        ``D / sample_rate`` seconds. 0 with ``filter_mode="zero-delay"`` or when every path
+        delay is a whole number of samples; else the smallest delay that makes the channel
+        filter causal (:func:`~opennr.propagation.apply.channel_filter_delay`).
+
+        Examples
+        --------
+        >>> ch = TdlChannel("TDLA30", seed=0)
+        >>> ch.channel_filter_delay(30.72e6), ch.channel_filter_delay(200e6)  # 5 ns grid: exact
+        (15, 0)
+        """
+        fs = _real(sample_rate, "sample_rate", low=0.0, strict=True)
+        if self._filter_mode == "zero-delay":
+            return 0
+        return channel_filter_delay(self._profile.delays, fs)
 
     @property
     def time(self) -> float:
@@ -434,6 +481,9 @@ class TdlChannel:
         Returns
         -------
         rx : numpy.ndarray of complex64, [B, n_rx, S]
+            Delayed by :meth:`channel_filter_delay` samples (``filter_mode="causal"``): its
+            first ``D`` samples carry the end of the previous call's input (zeros after
+            :meth:`reset`), and the last ``D`` input samples come out in the next call.
         path_gains : numpy.ndarray of complex64, [B, n_rx, n_tx, P, T']
             Gains at ``sample_times`` (the snapshots interpolated in the filter).
         sample_times : numpy.ndarray of float64, [T']
@@ -460,8 +510,10 @@ class TdlChannel:
         g = self.path_gains(gt)
         if hist is not None and hist.shape[0] != x.shape[0]:
             hist = None
-        rx = apply_time_channel(x, g, gt, self._profile.delays, fs, start_time=t0, history=hist)
-        keep = math.ceil(self._profile.max_delay * fs) + DEFAULT_FILTER_HALF_LENGTH + 1
+        mode = "causal" if self._filter_mode == "causal" else 0
+        rx = apply_time_channel(x, g, gt, self._profile.delays, fs, start_time=t0, history=hist,
+                                filter_delay=mode)
+        keep = max(channel_filter_span(self._profile.delays, fs, filter_delay=mode), 0) + 1
         full = x if hist is None else np.concatenate([hist, x.astype(hist.dtype)], axis=-1)
         self._history = np.ascontiguousarray(full[..., -keep:]).astype(np.complex64)
         self._history_rate = fs

@@ -221,7 +221,9 @@ def _apply_fading(x: np.ndarray, imp: Impairments, sample_rate: float,
                          f"which is not available in this installation")
     from opennr.propagation.tdl import TdlChannel
 
-    kwargs = {"max_doppler": imp.max_doppler, "rng": rng}
+    # one-shot filtering of a whole recording: the zero-delay filter keeps the output aligned
+    # with the input (no hidden channel filter delay on top of ``timing_offset``)
+    kwargs = {"max_doppler": imp.max_doppler, "rng": rng, "filter_mode": "zero-delay"}
     if imp.fading.upper().startswith("TDL-"):  # TDL-A..E are scaled to a delay spread (§7.7.3)
         kwargs["delay_spread"] = imp.delay_spread
     channel = TdlChannel(imp.fading, **kwargs)
