@@ -67,3 +67,23 @@ def test_bad_options(tmp_path):
         assert r.exit_code == 2, (args, r.output)
         assert text in r.output, (args, r.output)
     assert not (tmp_path / "bad.sigmf-meta").exists()
+
+
+def test_pdsch_fill_option(tmp_path):
+    from opennr.waveform import pdsch_fill_slot
+
+    r = _run(["waveform", str(tmp_path / "p"), "--pci", "9", "--scs", "30", "--prb", "51",
+              "--sample-rate", "30.72e6", "--subframes", "1", "--fill", "pdsch", "--pdsch-mcs",
+              "9", "--pdsch-rnti", "100", "--json"])
+    assert r.exit_code == 0, r.output
+    s = json.loads(r.stdout)
+    assert s["pdsch"]["slots"] == 2 and s["pdsch"]["modulation"] == "QPSK"
+    g = read_recording(tmp_path / "p.sigmf-meta").metadata["global"]
+    assert g["opennr:fill"] == "pdsch" and g["opennr:pdsch"]["rnti"] == 100
+    cfg, _, tb, _ = pdsch_fill_slot(g, 1)
+    assert cfg.rnti == 100 and tb.size == s["pdsch"]["tbs"][1]
+    r = _run(["waveform", str(tmp_path / "q"), "--scs", "15", "--prb", "25", "--sample-rate",
+              "7.68e6", "--subframes", "1", "--fill", "pdsch"])
+    assert r.exit_code == 0 and "PDSCH in 1 slots: MCS 4" in r.stdout, r.output
+    r = _run(["waveform", str(tmp_path / "b"), "--fill", "pdsch", "--pdsch-mcs", "29"])
+    assert r.exit_code == 2 and "29" in r.output

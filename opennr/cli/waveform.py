@@ -10,6 +10,8 @@ Examples (shell)::
         --center-frequency 3.5e9 --frames 2 --fill qpsk
     opennr waveform noisy --pci 17 --scs 15 --prb 25 --sample-rate 7.68e6 --cfo 20e3 \\
         --timing-offset 1234 --snr -6 --seed 3 --datatype ci16_le --json
+    opennr waveform loaded --pci 9 --scs 30 --prb 51 --sample-rate 30.72e6 --fill pdsch \\
+        --pdsch-mcs 9                 # a PDSCH in every slot (TS 38.211 §7.3.1)
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from opennr.ofdm.carrier import CarrierConfig
 from opennr.waveform import (
     FILL_MODES,
     Impairments,
+    PdschFillConfig,
     SsBurstConfig,
     WaveformConfig,
     generate_waveform,
@@ -68,7 +71,9 @@ def waveform_command(
     search_space0: Annotated[int, typer.Option(help="MIB searchSpaceZero, 0..15.")] = 0,
     dmrs_type_a_position: Annotated[str, typer.Option(help="MIB dmrs-TypeA-Position: pos2 or pos3.")] = "pos2",
     cell_barred: Annotated[bool, typer.Option(help="MIB cellBarred = barred.")] = False,
-    fill: Annotated[Fill, typer.Option(help="Other REs: none, or random QPSK (PDSCH-like load).")] = Fill.none,
+    fill: Annotated[Fill, typer.Option(help="Other REs: none, random QPSK (PDSCH-like load), or pdsch (a PDSCH with random transport blocks and DM-RS in every slot, around the SS/PBCH blocks).")] = Fill.none,
+    pdsch_mcs: Annotated[int, typer.Option(help="MCS index of --fill pdsch (TS 38.214 Table 5.1.3.1-1, 'qam64').")] = 4,
+    pdsch_rnti: Annotated[int, typer.Option(help="RNTI of the --fill pdsch scrambling, 0..65535.")] = 0x4601,
     cfo: Annotated[float, typer.Option(help="Carrier frequency offset in Hz.")] = 0.0,
     timing_offset: Annotated[int, typer.Option(help="Circular delay in samples.")] = 0,
     snr: Annotated[float | None, typer.Option(help="SNR per SS/PBCH resource element (E_RE/N0) in dB; default: no noise.")] = None,
@@ -95,7 +100,8 @@ def waveform_command(
         duration = subframes if subframes is not None else 10 * frames
         config = WaveformConfig(carrier, burst, num_subframes=duration, sample_rate=sample_rate,
                                 center_frequency=center_frequency, fill=fill.value,
-                                upconversion_phase=upconversion_phase)
+                                upconversion_phase=upconversion_phase,
+                                pdsch=PdschFillConfig(mcs=pdsch_mcs, rnti=pdsch_rnti))
         impairments = Impairments(cfo_hz=cfo, timing_offset=timing_offset, snr_db=snr,
                                   fading=fading, delay_spread=delay_spread, max_doppler=doppler)
         w = generate_waveform(config, impairments=impairments, rng=np.random.default_rng(seed))
@@ -115,6 +121,12 @@ def waveform_command(
         "ssb_frequency_offset_hz": w.ssb_frequency_offset,
         "ssb_blocks": [b.__dict__ for b in w.blocks],
     }
+    pdsch = w.metadata.get("pdsch")
+    if pdsch is not None:
+        summary["pdsch"] = {"mcs": pdsch["mcs"], "modulation": pdsch["modulation"],
+                            "target_code_rate": pdsch["target_code_rate"],
+                            "slots": len(pdsch["slots"]),
+                            "tbs": [e["tbs"] for e in pdsch["slots"]]}
     if as_json:
         typer.echo(json.dumps(summary))
         return
@@ -125,3 +137,7 @@ def waveform_command(
     for b in w.blocks:
         typer.echo(f"  SSB {b.ssb_index}: SFN {b.sfn}, half frame {b.half_frame}, "
                    f"sample {b.sample_offset}")
+    if pdsch is not None:
+        typer.echo(f"  PDSCH in {len(pdsch['slots'])} slots: MCS {pdsch['mcs']} "
+                   f"({pdsch['modulation']}, R = {pdsch['target_code_rate']:.4f}), "
+                   f"{sum(e['tbs'] for e in pdsch['slots'])} transport-block bits")

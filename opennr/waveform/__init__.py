@@ -4,9 +4,11 @@ Catalogue
 ---------
 ``generator``
     TS 38.211 §5.3.1, §7.4.3, TS 38.213 §4.1: :class:`WaveformConfig`, :class:`SsBurstConfig`,
-    :func:`generate_waveform` (carrier grid with an SS burst, optional QPSK fill, OFDM
-    modulation, impairments) -> :class:`GeneratedWaveform` (samples, ground truth
-    :class:`SsbTransmission` list, metadata); :func:`write_waveform` (SigMF);
+    :func:`generate_waveform` (carrier grid with an SS burst, optional QPSK or PDSCH fill
+    (:class:`PdschFillConfig`, TS 38.211 §7.3.1, TS 38.214 §5.1.4), OFDM modulation,
+    impairments) -> :class:`GeneratedWaveform` (samples, ground truth :class:`SsbTransmission`
+    list, metadata); :func:`write_waveform` (SigMF); :func:`pdsch_fill_slot` (a PDSCH slot's
+    configuration and transport block from the metadata);
     :func:`ssb_subcarrier_position` (k_SSB / offsetToPointA placement);
     :func:`default_ssb_case`.
 ``impairments``
@@ -18,11 +20,13 @@ Catalogue
 from opennr.waveform.generator import (
     FILL_MODES,
     GeneratedWaveform,
+    PdschFillConfig,
     SsbTransmission,
     SsBurstConfig,
     WaveformConfig,
     default_ssb_case,
     generate_waveform,
+    pdsch_fill_slot,
     ssb_subcarrier_position,
     write_waveform,
 )
@@ -39,6 +43,7 @@ __all__ = [
     "FILL_MODES",
     "GeneratedWaveform",
     "Impairments",
+    "PdschFillConfig",
     "SsBurstConfig",
     "SsbTransmission",
     "WaveformConfig",
@@ -49,6 +54,7 @@ __all__ = [
     "default_ssb_case",
     "fading_available",
     "generate_waveform",
+    "pdsch_fill_slot",
     "ssb_subcarrier_position",
     "write_waveform",
 ]

@@ -5,7 +5,10 @@ The generator builds the resource grid of ``num_subframes`` ms of one carrier
 of the SS burst (:class:`SsBurstConfig`: case A-G, ``L_max``, ``ssb-PositionsInBurst``,
 periodicity, MIB) with their per-frame SFN, optionally fills the other resource elements with
 random QPSK (a stand-in for PDSCH traffic, rate-matched around the SS/PBCH block's resource
-blocks), OFDM-modulates (:func:`~opennr.ofdm.ofdm_modulate`, unitary normalisation: a resource
+blocks) or with real PDSCH slots (``fill='pdsch'``, :class:`PdschFillConfig`: one PDSCH a slot,
+random transport blocks through the DL-SCH chain and
+:func:`~opennr.physical_channels.pdsch.pdsch_transmit`, DM-RS, around the SS/PBCH blocks as
+TS 38.214 §5.1.4 asks), OFDM-modulates (:func:`~opennr.ofdm.ofdm_modulate`, unitary normalisation: a resource
 element of energy 1 gives energy 1 per FFT bin) at the requested sample rate, and applies the
 receiver impairments of :mod:`opennr.waveform.impairments`.
 
@@ -20,7 +23,16 @@ non-integer subcarrier position). The recording's centre frequency is the carrie
 
 :func:`write_waveform` stores the samples as SigMF through :func:`opennr.io.sigmf.write_sigmf`,
 with the whole configuration and the ground truth (every SS/PBCH block's SFN, half frame,
-index and first sample) in the ``opennr:`` metadata.
+index and first sample; every PDSCH slot's allocation, transport block size and payload seed)
+in the ``opennr:`` metadata; :func:`pdsch_fill_slot` rebuilds a slot's PDSCH configuration and
+transport block from it.
+
+PDSCH fill (TS 38.214 §5.1.4: the PRBs holding SS/PBCH block resources are not available for
+the PDSCH in the block's OFDM symbols): in a slot without SS/PBCH block every PRB of the carrier
+carries the PDSCH; in a slot with one, the block's PRBs in its symbols are the configuration's
+reserved resource elements (``SharedChannelConfig.reserved_res``: the DL-SCH is rate-matched
+around them), unless a PDSCH DM-RS symbol falls in the block's symbols (the DM-RS are not
+rate-matched): then the block's PRBs are left out of the slot's allocation (``prb_set``).
 """
 
 from __future__ import annotations
@@ -52,11 +64,13 @@ from opennr.waveform.impairments import Impairments, apply_impairments
 __all__ = [
     "FILL_MODES",
     "GeneratedWaveform",
+    "PdschFillConfig",
     "SsBurstConfig",
     "SsbTransmission",
     "WaveformConfig",
     "default_ssb_case",
     "generate_waveform",
+    "pdsch_fill_slot",
     "ssb_subcarrier_position",
     "write_waveform",
 ]
@@ -64,7 +78,7 @@ __all__ = [
 _C7431 = "TS 38.211 §7.4.3.1"
 _C41 = "TS 38.213 §4.1"
 #: Accepted ``WaveformConfig.fill`` values.
-FILL_MODES: tuple[str, ...] = ("none", "qpsk")
+FILL_MODES: tuple[str, ...] = ("none", "qpsk", "pdsch")
 _DEFAULT_CASE = {15: "A", 30: "C", 120: "D", 240: "E", 480: "F", 960: "G"}
 
 
@@ -152,6 +166,88 @@ class SsBurstConfig:
 
 
 @dataclass(frozen=True)
+class PdschFillConfig:
+    """TS 38.214 §5.1, TS 38.211 §7.3.1: the PDSCH of ``fill='pdsch'``, one in every slot.
+
+    Each slot carries one single-layer PDSCH (mapping type A, DM-RS configuration type 1 with two
+    CDM groups without data, ``dmrs-TypeA-Position`` from the MIB) on every PRB of the carrier
+    not taken by an SS/PBCH block (see the module docstring), with a random transport block of
+    the TS 38.214 §5.1.3.2 size for the MCS.
+
+    Attributes
+    ----------
+    mcs : int
+        MCS index ``I_MCS`` of ``mcs_table`` (TS 38.214 §5.1.3.1), default 4 (QPSK, R = 308/1024).
+    mcs_table : str
+        'qam64' (default), 'qam256', 'qam64LowSE' or 'qam1024'.
+    rnti : int
+        ``n_RNTI`` of the scrambling (0..65535, default 0x4601).
+    n_id : int or None
+        Data scrambling identity (0..1023); None: ``N_ID^cell``.
+    symbol_allocation : (int, int)
+        ``(S, L)`` in every slot (mapping type A: S 0..3, default (0, 14)).
+    dmrs_additional_position : {0, 1, 2, 3}
+        ``dmrs-AdditionalPosition`` (default 1).
+
+    Examples
+    --------
+    >>> PdschFillConfig(mcs=9).modulation_and_rate()
+    ('QPSK', 0.6630859375)
+    """
+
+    mcs: int = 4
+    mcs_table: str = "qam64"
+    rnti: int = 0x4601
+    n_id: int | None = None
+    symbol_allocation: tuple = (0, 14)
+    dmrs_additional_position: int = 1
+
+    def __post_init__(self) -> None:
+        check_choice(self.mcs_table, "mcs_table", ("qam64", "qam256", "qam64LowSE", "qam1024"),
+                     clause="TS 38.214 §5.1.3.1")
+        check_int(self.rnti, "rnti", low=0, high=65535, clause="TS 38.211 §7.3.1.1")
+        if self.n_id is not None:
+            check_int(self.n_id, "n_id", low=0, high=1023, clause="TS 38.211 §7.3.1.1")
+        if not isinstance(self.symbol_allocation, tuple | list) or len(self.symbol_allocation) != 2:
+            raise TypeError(f"symbol_allocation must be a pair (S, L), got {self.symbol_allocation!r}")
+        object.__setattr__(self, "symbol_allocation", tuple(int(v) for v in self.symbol_allocation))
+        check_choice(self.dmrs_additional_position, "dmrs_additional_position", (0, 1, 2, 3),
+                     clause="TS 38.211 §7.4.1.1.2")
+        self.modulation_and_rate()  # checks the MCS index
+        self.shared_channel_config()  # checks (S, L) and the DM-RS
+
+    def modulation_and_rate(self) -> tuple[str, float]:
+        """(modulation name, target code rate) of the MCS (TS 38.214 Tables 5.1.3.1-1..4)."""
+        from opennr.scheduling.mcs import mcs_entry
+
+        e = mcs_entry(self.mcs, self.mcs_table)
+        names = {2: "QPSK", 4: "16QAM", 6: "64QAM", 8: "256QAM", 10: "1024QAM"}
+        return names[e.modulation_order], float(e.target_code_rate)
+
+    def shared_channel_config(self, *, type_a_position: int = 2, n_cell_id: int | None = None,
+                              prb_set=None, reserved_res=()):
+        """The :class:`~opennr.physical_channels.config.SharedChannelConfig` of one slot."""
+        from opennr.physical_channels.config import DmrsConfig, SharedChannelConfig
+
+        return SharedChannelConfig(
+            direction="downlink", prb_set=prb_set, symbol_allocation=self.symbol_allocation,
+            mapping_type="A", num_layers=1, modulation=self.modulation_and_rate()[0],
+            rnti=self.rnti, n_id=self.n_id if self.n_id is not None else n_cell_id,
+            dmrs=DmrsConfig(type_a_position=type_a_position,
+                            additional_position=self.dmrs_additional_position),
+            reserved_res=tuple(reserved_res))
+
+    def to_dict(self) -> dict:
+        """JSON-ready description (the ``pdsch`` metadata key, without the slots)."""
+        mod, rate = self.modulation_and_rate()
+        return {"mcs": self.mcs, "mcs_table": self.mcs_table, "modulation": mod,
+                "target_code_rate": rate, "rnti": self.rnti, "n_id": self.n_id,
+                "symbol_allocation": list(self.symbol_allocation), "mapping_type": "A",
+                "num_layers": 1, "dmrs_config_type": 1, "dmrs_num_cdm_groups_without_data": 2,
+                "dmrs_additional_position": self.dmrs_additional_position}
+
+
+@dataclass(frozen=True)
 class WaveformConfig:
     """TS 38.211 §4.4, §5.3.1: what :func:`generate_waveform` produces.
 
@@ -171,10 +267,13 @@ class WaveformConfig:
         Carrier centre frequency in Hz (default 0: baseband only). Sets ``L_max`` when
         ``ss_burst.l_max`` is None (3 GHz if 0), the SigMF ``core:frequency`` and the absolute
         SS_REF / GSCN in the metadata.
-    fill : {'none', 'qpsk'}
-        Other resource elements: empty, or random QPSK of energy ``fill_power_db``.
+    fill : {'none', 'qpsk', 'pdsch'}
+        Other resource elements: empty, random QPSK of energy ``fill_power_db``, or one PDSCH a
+        slot (``pdsch``; data resource elements of energy ``fill_power_db``, DM-RS 3 dB above).
     fill_power_db : float
         Energy per filled resource element in dB (default 0).
+    pdsch : PdschFillConfig
+        The PDSCH of ``fill='pdsch'`` (default :class:`PdschFillConfig`).
     upconversion_phase : bool
         Apply the §5.4 symbol phases for ``center_frequency`` (default False).
     """
@@ -187,6 +286,7 @@ class WaveformConfig:
     fill: str = "none"
     fill_power_db: float = 0.0
     upconversion_phase: bool = False
+    pdsch: PdschFillConfig = field(default_factory=PdschFillConfig)
 
     def __post_init__(self) -> None:
         if not isinstance(self.carrier, CarrierConfig):
@@ -205,6 +305,8 @@ class WaveformConfig:
             raise ValueError(f"center_frequency must be >= 0 Hz, got {self.center_frequency}")
         if not isinstance(self.upconversion_phase, bool):
             raise TypeError(f"upconversion_phase must be a bool, got {self.upconversion_phase!r}")
+        if not isinstance(self.pdsch, PdschFillConfig):
+            raise TypeError(f"pdsch must be a PdschFillConfig, got {type(self.pdsch).__name__}")
 
 
 @dataclass(frozen=True)
@@ -361,6 +463,149 @@ def _fill_mask(k_total: int, num_symbols: int, ssb_regions: list[tuple[int, int]
     return mask
 
 
+def _ssb_prb_range(k_lo: float) -> tuple[int, int]:
+    """First and last carrier PRB touched by an SS/PBCH block starting at subcarrier ``k_lo``."""
+    return int(np.floor(k_lo)) // 12, (int(np.ceil(k_lo + SSB_NUM_SUBCARRIERS)) - 1) // 12
+
+
+def _pdsch_slot_resources(pdsch: PdschFillConfig, n_size_grid: int, dmrs_symbols, ssb_symbols,
+                          prbs: tuple[int, int]):
+    """(prb_set or None, reserved_res) of a slot whose SS/PBCH block symbols are ``ssb_symbols``."""
+    if not ssb_symbols:
+        return None, ()
+    lo, hi = prbs
+    if set(ssb_symbols) & set(dmrs_symbols):
+        return tuple(p for p in range(n_size_grid) if not lo <= p <= hi), ()
+    k = np.arange(12 * lo, 12 * (hi + 1))
+    k_total = 12 * n_size_grid
+    return None, tuple(int(v) for v in (k[None, :] + k_total * np.asarray(ssb_symbols)[:, None])
+                       .reshape(-1))
+
+
+def _pdsch_tb(seed: int, tbs: int) -> np.ndarray:
+    """The transport block of a PDSCH fill slot: ``tbs`` bits from ``default_rng(seed)``."""
+    return np.random.default_rng(seed).integers(0, 2, tbs, dtype=np.uint8)
+
+
+def _pdsch_tbs(cfg, n_prb: int, rate: float) -> int:
+    from opennr.modulation import bits_per_symbol
+    from opennr.scheduling.tbs import transport_block_size
+
+    n_dmrs = 6 * cfg.dmrs.num_cdm_groups_without_data * len(cfg.dmrs_symbol_indices)
+    return transport_block_size(bits_per_symbol(cfg.modulation), 1, n_prb,
+                                12 * cfg.symbol_allocation[1] - n_dmrs, rate)
+
+
+def _pdsch_fill(grid: np.ndarray, config: WaveformConfig, carrier: CarrierConfig,
+                block_symbols: list[int], k_lo: float, burst: SsBurstConfig | None,
+                rng: np.random.Generator) -> dict:
+    """Add one PDSCH a slot to ``grid`` (in place); the ``pdsch`` metadata."""
+    from opennr.physical_channels.pdsch import pdsch_transmit
+
+    pdsch = config.pdsch
+    tap = 2 if burst is None else int(burst.mib.dmrs_type_a_position[-1])
+    _, rate = pdsch.modulation_and_rate()
+    n_symb = carrier.symbols_per_slot
+    prbs = _ssb_prb_range(k_lo)
+    amp = np.float32(10.0 ** (float(config.fill_power_db) / 20.0))
+    occupied: dict[int, set[int]] = {}
+    for l0 in block_symbols:
+        for l in range(l0, l0 + SSB_NUM_SYMBOLS):
+            occupied.setdefault(l // n_symb, set()).add(l % n_symb)
+    base = pdsch.shared_channel_config(type_a_position=tap, n_cell_id=carrier.n_cell_id)
+    slots = []
+    for n in range(grid.shape[1] // n_symb):
+        ssb_syms = sorted(occupied.get(n, ()))
+        prb_set, reserved = _pdsch_slot_resources(pdsch, carrier.n_size_grid,
+                                                  base.dmrs_symbol_indices, ssb_syms, prbs)
+        if prb_set is not None and not prb_set:
+            continue  # the SS/PBCH block takes the whole carrier in this slot
+        cfg = pdsch.shared_channel_config(type_a_position=tap, n_cell_id=carrier.n_cell_id,
+                                          prb_set=prb_set, reserved_res=reserved)
+        tbs = _pdsch_tbs(cfg, carrier.n_size_grid if prb_set is None else len(prb_set), rate)
+        seed = int(rng.integers(0, 2**31))
+        car = carrier.replace(n_slot=n % carrier.slots_per_frame,
+                              n_frame=(carrier.n_frame + n // carrier.slots_per_frame) % 1024)
+        slot_grid = pdsch_transmit(_pdsch_tb(seed, tbs), cfg, car, target_code_rate=rate)
+        grid[:, n * n_symb : (n + 1) * n_symb] += amp * slot_grid[0]
+        slots.append({"slot": n, "n_frame": car.n_frame, "n_slot": car.n_slot,
+                      "prb_set": None if prb_set is None else list(prb_set),
+                      "ssb_symbols": ssb_syms if prb_set is None and ssb_syms else [],
+                      "tbs": int(tbs), "seed": seed})
+    return {**pdsch.to_dict(), "dmrs_type_a_position": tap, "power_db": float(config.fill_power_db),
+            "n_id_used": int(base.n_id) if base.n_id is not None else int(carrier.n_cell_id),
+            "ssb_prbs": list(prbs) if block_symbols else None,
+            "tb_rule": "tb = numpy.random.default_rng(seed).integers(0, 2, tbs, dtype=numpy.uint8)",
+            "clause": "TS 38.211 §7.3.1, TS 38.212 §7.2, TS 38.214 §5.1.3, §5.1.4",
+            "slots": slots}
+
+
+def pdsch_fill_slot(metadata: dict, slot: int):
+    """TS 38.211 §7.3.1, TS 38.214 §5.1.4: a PDSCH fill slot of a generated waveform, rebuilt.
+
+    From the metadata of :func:`generate_waveform` (``GeneratedWaveform.metadata``) or of the
+    SigMF recording :func:`write_waveform` wrote (its ``global`` object, ``opennr:`` keys), the
+    configuration and transport block of the PDSCH in waveform slot ``slot``.
+
+    Parameters
+    ----------
+    metadata : dict
+    slot : int
+        Slot index counted from the first slot of the waveform.
+
+    Returns
+    -------
+    config : SharedChannelConfig
+    carrier : CarrierConfig
+        The carrier with the slot's ``n_slot`` and ``n_frame``.
+    tb : numpy.ndarray of uint8, shape [A]
+        The transport block sent (``A = tbs``).
+    target_code_rate : float
+
+    Raises
+    ------
+    ValueError
+        If the waveform has no PDSCH fill or no PDSCH in that slot.
+
+    Examples
+    --------
+    >>> from opennr.ofdm import CarrierConfig
+    >>> cfg = WaveformConfig(CarrierConfig(subcarrier_spacing=30, n_size_grid=24), num_subframes=1,
+    ...                      fill="pdsch")
+    >>> w = generate_waveform(cfg, rng=np.random.default_rng(0))
+    >>> c, car, tb, r = pdsch_fill_slot(w.metadata, 0)
+    >>> c.prb_set[:3], car.n_slot, tb.size, r
+    ((0, 1, 22), 0, 352, 0.30078125)
+    """
+    if not isinstance(metadata, dict):
+        raise TypeError(f"metadata must be a dict, got {type(metadata).__name__}")
+    meta = {k.removeprefix("opennr:"): v for k, v in metadata.items()}
+    pd = meta.get("pdsch")
+    if not isinstance(pd, dict):
+        raise ValueError("the waveform has no PDSCH fill (no 'pdsch' metadata; fill='pdsch')")
+    slot = check_int(slot, "slot", low=0)
+    entry = next((e for e in pd["slots"] if e["slot"] == slot), None)
+    if entry is None:
+        raise ValueError(f"no PDSCH in slot {slot} of the waveform (slots "
+                         f"{[e['slot'] for e in pd['slots']]})")
+    c = meta["carrier"]
+    carrier = CarrierConfig(subcarrier_spacing=c["subcarrier_spacing_khz"],
+                            cyclic_prefix=c["cyclic_prefix"], n_size_grid=c["n_size_grid"],
+                            n_start_grid=c["n_start_grid"], n_cell_id=c["n_cell_id"],
+                            n_slot=entry["n_slot"], n_frame=entry["n_frame"])
+    fill = PdschFillConfig(mcs=pd["mcs"], mcs_table=pd["mcs_table"], rnti=pd["rnti"],
+                           n_id=pd["n_id"], symbol_allocation=tuple(pd["symbol_allocation"]),
+                           dmrs_additional_position=pd["dmrs_additional_position"])
+    reserved = ()
+    if entry["ssb_symbols"]:
+        _, reserved = _pdsch_slot_resources(fill, carrier.n_size_grid, (), entry["ssb_symbols"],
+                                            tuple(pd["ssb_prbs"]))
+    cfg = fill.shared_channel_config(type_a_position=pd["dmrs_type_a_position"],
+                                     n_cell_id=carrier.n_cell_id, prb_set=entry["prb_set"],
+                                     reserved_res=reserved)
+    return cfg, carrier, _pdsch_tb(entry["seed"], entry["tbs"]), float(pd["target_code_rate"])
+
+
 def generate_waveform(config: WaveformConfig, *, impairments: Impairments | None = None,
                       rng: np.random.Generator | None = None) -> GeneratedWaveform:
     """TS 38.211 §5.3.1, §7.4.3: samples of an NR downlink carrier with an SS burst.
@@ -371,7 +616,8 @@ def generate_waveform(config: WaveformConfig, *, impairments: Impairments | None
     impairments : Impairments, optional, keyword-only
         Receiver model (CFO, timing offset, noise, fading); None: an ideal recording.
     rng : numpy.random.Generator, optional, keyword-only
-        Source of the fill data and the noise; required for ``fill='qpsk'``, noise or fading.
+        Source of the fill data and the noise; required for ``fill='qpsk'`` or ``'pdsch'``,
+        noise or fading.
 
     Returns
     -------
@@ -404,7 +650,7 @@ def generate_waveform(config: WaveformConfig, *, impairments: Impairments | None
     if not isinstance(impairments, Impairments):
         raise TypeError(f"impairments must be an Impairments, got {type(impairments).__name__}")
     if config.fill != "none" and rng is None:
-        raise TypeError("rng must be a numpy.random.Generator when fill='qpsk'")
+        raise TypeError(f"rng must be a numpy.random.Generator when fill={config.fill!r}")
     carrier = config.carrier.replace(n_slot=0)
     scs = carrier.subcarrier_spacing
     nfft = None
@@ -494,6 +740,10 @@ def generate_waveform(config: WaveformConfig, *, impairments: Impairments | None
         amp = np.float32(10.0 ** (float(config.fill_power_db) / 20.0) / np.sqrt(2.0))
         bits = rng.integers(0, 2, (2, n), dtype=np.int8)
         grid[mask] = amp * ((1 - 2 * bits[0]) + 1j * (1 - 2 * bits[1])).astype(np.complex64)
+    meta_pdsch = None
+    if config.fill == "pdsch":
+        meta_pdsch = _pdsch_fill(grid, config, carrier, [b[3] for b in blocks],
+                                 k_pos if blocks else 0.0, burst, rng)
     f0 = f_centre if config.upconversion_phase else 0.0
     kw = {"nfft": info.nfft, "carrier_frequency": f0, "normalization": "ortho"}
     frac = 0.0 if not blocks else k_pos - np.floor(k_pos)
@@ -525,6 +775,7 @@ def generate_waveform(config: WaveformConfig, *, impairments: Impairments | None
         "normalization": "ortho",
         "fill": config.fill,
         "fill_power_db": float(config.fill_power_db),
+        **({"pdsch": meta_pdsch} if meta_pdsch is not None else {}),
         "upconversion_phase": config.upconversion_phase,
         "impairments": impairments.to_dict(),
         "snr_definition": "E_RE/N0 per resource element of the SS/PBCH block (unitary OFDM)",
