@@ -541,3 +541,54 @@ def test_unreachable_dask_scheduler_from_the_environment(tmp_path, monkeypatch):
     result = runner.invoke(app, [*FAST, "--snr", "4"])
     assert result.exit_code == 1
     assert "tcp://127.0.0.1:9" in result.stderr and "scheduler" in result.stderr
+
+
+# ---------------------------------------------------------------- HARQ statistics
+
+HARQ_FAST = ["simulate", "--preset", "pdsch-awgn", "--snr", "0,3.5", "--max-blocks", "16",
+             "--batch", "8", "--bler-floor", "0", "--no-plot", "--workers", "1"]
+
+
+def test_harq_json_keys_and_values():
+    pts = _json([*HARQ_FAST, "--harq", "4", "--json"])
+    harq_keys = {"transmissions", "first_tx_errors", "residual_bler", "first_tx_bler",
+                 "first_tx_bler_ci", "mean_transmissions"}
+    for p in pts:
+        assert harq_keys <= set(p)
+        assert {"snr_db", "blocks", "block_errors", "bler", "bler_ci", "throughput",
+                "throughput_bps", "throughput_percent"} <= set(p)
+        assert p["residual_bler"] == p["bler"] <= p["first_tx_bler"]
+        assert 1.0 <= p["mean_transmissions"] <= 4.0
+        assert p["mean_transmissions"] == p["transmissions"] / p["blocks"]
+        assert p["throughput_percent"] == pytest.approx(
+            100.0 * (p["blocks"] - p["block_errors"]) / p["transmissions"])
+    assert pts[0]["first_tx_bler"] == 1.0 and pts[0]["mean_transmissions"] > 1.0
+    assert pts[0]["bler"] < pts[0]["first_tx_bler"]
+    # --set gives the same campaign (same overrides, same hash: read back from the store)
+    again = _json([*HARQ_FAST, "--set", "harq_max_transmissions=4", "--json"])
+    assert _strip(again) == _strip(pts)
+    # without HARQ: no HARQ keys
+    plain = _json([*HARQ_FAST, "--json"])
+    assert not harq_keys & set(plain[0]) and plain[0]["bler"] == pts[0]["first_tx_bler"]
+
+
+def test_harq_table_and_csv(tmp_path):
+    result = runner.invoke(app, [*HARQ_FAST, "--harq", "2", "--csv", "h.csv"])
+    assert result.exit_code == 0, result.output
+    assert "1st-tx BLER" in result.stdout and "mean tx" in result.stdout
+    header = (tmp_path / "h.csv").read_text().splitlines()[0].split(",")
+    assert header[-4:] == ["transmissions", "first_tx_errors", "first_tx_bler", "mean_transmissions"]
+    plain = runner.invoke(app, [*FAST, "--snr", "4"])
+    assert plain.exit_code == 0 and "1st-tx" not in plain.stdout
+
+
+@pytest.mark.parametrize(("args", "match"), [
+    (["--preset", "bpsk-awgn", "--harq", "2"], "no HARQ"),
+    (["--preset", "pdsch-awgn", "--harq", "5"], "less than or equal to 4"),
+    (["--preset", "pdsch-awgn", "--harq", "0"], "greater than or equal to 1"),
+])
+def test_harq_option_rejects(args, match):
+    result = runner.invoke(app, ["simulate", *args, "--snr", "3", "--no-plot", "--no-store"],
+                           terminal_width=200)
+    assert result.exit_code == 2
+    assert "--harq" in result.output and match in " ".join(result.output.split())

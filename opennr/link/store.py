@@ -112,10 +112,14 @@ BEGIN SELECT RAISE(ABORT, 'OpenNR results are append-only'); END;
 
 #: Schema 1 -> 2: the HARQ columns, added (NULL in the rows already there) by ALTER TABLE.
 _MIGRATION_1_TO_2 = (
-    "ALTER TABLE batches ADD COLUMN transmissions INTEGER "
-    "CHECK (transmissions IS NULL OR transmissions >= blocks)",
-    "ALTER TABLE batches ADD COLUMN first_tx_errors INTEGER "
-    "CHECK (first_tx_errors IS NULL OR first_tx_errors BETWEEN block_errors AND blocks)",
+    (
+        "ALTER TABLE batches ADD COLUMN transmissions INTEGER "
+        "CHECK (transmissions IS NULL OR transmissions >= blocks)"
+    ),
+    (
+        "ALTER TABLE batches ADD COLUMN first_tx_errors INTEGER "
+        "CHECK (first_tx_errors IS NULL OR first_tx_errors BETWEEN block_errors AND blocks)"
+    ),
 )
 
 

@@ -191,9 +191,9 @@ def test_store_resume_after_ctrl_c_equals_uninterrupted(tmp_path, monkeypatch):
     assert [p.elapsed for p in loaded.points] == [p.elapsed for p in again.points]
 
 
-def _campaign_script(path, workers, throttle=0.01):
-    """A child process running SPEC; its observer sleeps ``throttle`` s per counted batch so that
-    the parent (polling the store) always catches it running, even on a loaded machine."""
+def _campaign_script(path, workers, throttle=0.01, spec=SPEC):
+    """A child process running ``spec``; its observer sleeps ``throttle`` s per counted batch so
+    that the parent (polling the store) always catches it running, even on a loaded machine."""
     return (
         "import json, signal, time\n"
         "import opennr.link.campaign as c\n"
@@ -203,20 +203,20 @@ def _campaign_script(path, workers, throttle=0.01):
         "if __name__ == '__main__':\n"
         # a parent started in the background by a shell may hand down an ignored SIGINT
         "    signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-        f"    spec = c.CampaignSpec.from_dict(json.loads({json.dumps(SPEC.to_dict())!r}))\n"
+        f"    spec = c.CampaignSpec.from_dict(json.loads({json.dumps(spec.to_dict())!r}))\n"
         f"    res = c.run_campaign(spec, store={str(path)!r}, workers={workers}, "
         "observer=Throttle())\n"
         "    print(res.stop_reason, len(res.points), flush=True)\n"
     )
 
 
-def _run_and_kill(path, at_least_rows, workers=1):
+def _run_and_kill(path, at_least_rows, workers=1, spec=SPEC):
     """Run the campaign in a subprocess, SIGKILL it once ``at_least_rows`` batches are stored.
 
     Returns ``(rows, killed)``: ``killed`` is False when the campaign finished first.
     """
     proc = subprocess.Popen(
-        [sys.executable, "-c", _campaign_script(path, workers)],
+        [sys.executable, "-c", _campaign_script(path, workers, spec=spec)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # the kill reaches the pool workers too
@@ -360,3 +360,45 @@ def test_slot_based_preset_sets_slot_duration():
     assert res.slot_duration == spec.preset_object().slot_duration == 0.5e-3
     assert res.throughput_bps[0] == pytest.approx(res.throughput[0] / 0.5e-3)
     assert run_campaign(CampaignSpec("bpsk-awgn", {}, (9.0,)), store=None).slot_duration is None
+
+
+# ---------------------------------------------------------------- HARQ statistics through resume
+
+# pdsch-awgn with HARQ (<= 4 transmissions): ~15 ms batches of 4 slots, 3 points x 12 batches;
+# at -2 dB every block needs 4 transmissions, at 0 dB 2 or 3, at 3.5 dB 1 or 2.
+HARQ_SPEC = CampaignSpec(
+    "pdsch-awgn",
+    {"harq_max_transmissions": 4},
+    (-2.0, 0.0, 3.5),
+    SweepSettings(target_block_errors=1000, max_blocks=48, batch_size=4, bler_floor=0.0, seed=5),
+    name="harq-kill-test",
+)
+
+
+def test_kill_9_and_resume_with_harq_counters_equals_uninterrupted(tmp_path, monkeypatch):
+    reference = run_campaign(HARQ_SPEC, store=None)
+    assert all(p.harq for p in reference.points)
+    assert len(set(reference.transmissions.tolist())) == 3  # the counters differ between points
+    path = tmp_path / "r.sqlite"
+    n_first, killed = _run_and_kill(path, 6, spec=HARQ_SPEC)
+    assert killed and 6 <= n_first < 36
+    calls = CountCalls(monkeypatch)
+    resumed = run_campaign(HARQ_SPEC, store=path)
+    assert calls.n == 36 - n_first  # only the missing batches ran
+    assert _strip(resumed) == _strip(reference)
+    for key in ("transmissions", "first_tx_errors", "first_tx_bler", "mean_transmissions"):
+        assert [d[key] for d in resumed.to_dicts()] == [d[key] for d in reference.to_dicts()]
+    assert _strip(load_campaign(path)[1]) == _strip(reference)
+    with ResultsStore(path, readonly=True) as st:
+        (rec,) = st.campaigns()
+        stored = st.batches(rec.id)
+    assert len(stored) == 36 and all(b.counts.harq for b in stored)
+    assert sum(b.counts.transmissions for b in stored) == int(reference.transmissions.sum())
+
+
+def test_harq_campaign_two_workers_equal_one(tmp_path):
+    reference = run_campaign(HARQ_SPEC, store=None)
+    two = run_campaign(HARQ_SPEC, store=tmp_path / "r.sqlite", workers=2)
+    assert _strip(two) == _strip(reference)
+    assert two.first_tx_bler.tolist() == reference.first_tx_bler.tolist()
+    assert two.mean_transmissions.tolist() == reference.mean_transmissions.tolist()
