@@ -17,11 +17,16 @@
 Measured on 2026-11-25 (this 2-core machine, shared with other jobs: load average 2.5-3.5;
 wall times grow with the load):
 
-* speed: best 1.39-1.74 s wall, 1.34-1.41 s CPU for the whole process (target < 2 s); of
-  which the interpreter and ``opennr`` start-up (``opennr --version``) 0.70-1.00 s wall,
-  Numba's first dispatch (loading the cached polar-decoder and demapper kernels) about 0.4 s;
-  the search itself 55 ms in process once warm; a raster search over the 27 GSCNs of the band
-  1.3-1.5 s;
+* speed: best 1.14-1.16 s wall, 1.11-1.13 s CPU for the whole process (target < 2 s; load
+  average 3.3-4); before the command modules were imported lazily (``opennr scan`` no longer
+  imports ``opennr.link`` for ``simulate``) and ``scipy.optimize`` was kept out of the
+  one-channel search, 1.39-1.74 s wall, 1.34-1.41 s CPU: an A/B run of both trees, interleaved
+  (9 runs each), gave CPU best 1.45 -> 1.15 s, median 1.54 -> 1.28 s. Of the whole process: the
+  interpreter and ``opennr`` start-up (``opennr --version``, no command module) 0.15-0.20 s,
+  the scan path's imports (``opennr.io.sigmf``, ``opennr.receiver.cell_search``: NumPy, SciPy,
+  Numba, the coding and physical-channel packages) 0.6-1.0 s, Numba's first dispatch (loading
+  the cached polar-decoder and demapper kernels) about 0.3 s; the search itself 55 ms in
+  process once warm; a raster search over the 27 GSCNs of the band 1.3-2.1 s;
 * statistics (``--trials 25``, seed 2026; detected blocks / blocks; false alarms over the 800
   recordings, 400 of them noise only: 0):
 
@@ -108,6 +113,11 @@ def bench_speed(runs: int) -> None:
     t = time.perf_counter()
     subprocess.run(_child_cmd(["--version"]), capture_output=True, check=True)
     print(f"  of which interpreter + `opennr` start-up (opennr --version): "
+          f"{time.perf_counter() - t:.2f} s")
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import opennr.io.sigmf, opennr.receiver.cell_search"],
+                   capture_output=True, check=True)
+    print(f"  interpreter + the scan path's imports (opennr.io.sigmf, opennr.receiver.cell_search): "
           f"{time.perf_counter() - t:.2f} s")
     from opennr.io.sigmf import read_recording
     from opennr.receiver.cell_search import cell_search

@@ -214,7 +214,7 @@ def test_scan_process_does_not_import_the_link_simulator(cell):
 
 
 def test_app_has_every_command():
-    import opennr.cli as cli
+    from opennr import cli
 
     names = {c.name for c in cli.app.registered_commands}
     assert names == {"simulate", "presets", "waveform", "scan", "report", "plot"}

@@ -365,7 +365,7 @@ def frame_start_offset(case: str, ssb_index: int, half_frame: int, *, l_max: int
 
 def _symbols_duration(scs_khz: int, num_symbols: int) -> float:
     """Seconds taken by the first ``num_symbols`` normal-CP symbols of a half frame."""
-    mu = int(round(math.log2(scs_khz / 15)))
+    mu = round(math.log2(scs_khz / 15))
     tc = 1.0 / (480e3 * 4096)
     kappa = 64
     per = 7 * 2**mu  # symbols per 0.5 ms; the first of each has the long cyclic prefix

@@ -581,7 +581,7 @@ def pdsch_fill_slot(metadata: dict, slot: int):
         raise TypeError(f"metadata must be a dict, got {type(metadata).__name__}")
     meta = {k.removeprefix("opennr:"): v for k, v in metadata.items()}
     pd = meta.get("pdsch")
-    if not isinstance(pd, dict):
+    if pd is None:
         raise ValueError("the waveform has no PDSCH fill (no 'pdsch' metadata; fill='pdsch')")
     slot = check_int(slot, "slot", low=0)
     entry = next((e for e in pd["slots"] if e["slot"] == slot), None)

@@ -13,7 +13,12 @@ import pytest
 from opennr.coding.bch import Mib
 from opennr.ofdm.carrier import CarrierConfig
 from opennr.receiver.cell_search import cell_search, frame_start_offset
-from opennr.waveform import Impairments, SsBurstConfig, WaveformConfig, generate_waveform
+from opennr.waveform import (
+    Impairments,
+    SsBurstConfig,
+    WaveformConfig,
+    generate_waveform,
+)
 
 
 def _frame_len(w):

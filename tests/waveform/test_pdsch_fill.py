@@ -105,7 +105,7 @@ def test_pdsch_fill_metadata_and_errors():
                           rng=np.random.default_rng(1))
     pd = w.metadata["pdsch"]
     assert pd["rnti"] == 7 and pd["n_id"] == 99 and pd["n_id_used"] == 99
-    cfg, carrier, tb, rate = pdsch_fill_slot(w.metadata, 1)
+    cfg, carrier, _tb, rate = pdsch_fill_slot(w.metadata, 1)
     assert cfg.rnti == 7 and cfg.n_id == 99 and carrier.n_slot == 1 and cfg.prb_set is None
     assert rate == pytest.approx(308 / 1024)
     # the data REs have energy 1 (fill_power_db 0), the DM-RS 2 (beta_DMRS = sqrt 2)
