@@ -128,3 +128,21 @@ def test_pdsch_fill_metadata_and_errors():
             PdschFillConfig(**kwargs)
     with pytest.raises(TypeError, match="symbol_allocation"):
         PdschFillConfig(symbol_allocation=3)
+
+
+def test_half_subcarrier_block_keeps_its_prbs_free():
+    """Odd k_SSB at 30 kHz: the block sits half-way between carrier subcarriers and touches 21
+    PRBs; the PDSCH of both slots (each with a block) avoids them and decodes."""
+    car = CarrierConfig(subcarrier_spacing=30, n_size_grid=51, n_cell_id=12, n_frame=3)
+    burst = SsBurstConfig(k_ssb=5, offset_to_point_a=20, positions="1010", periodicity=10)
+    w = generate_waveform(WaveformConfig(car, burst, num_subframes=1, sample_rate=30.72e6,
+                                         fill="pdsch"), rng=np.random.default_rng(2))
+    assert w.ssb_first_subcarrier == 122.5 and w.metadata["pdsch"]["ssb_prbs"] == [10, 30]
+    meta = {"opennr:" + k: v for k, v in w.metadata.items()}
+    for slot in (0, 1):
+        cfg, tb, res = _decode(w.samples, meta, slot, w.nfft)
+        assert len(cfg.prb_set) == 51 - 21 and not set(cfg.prb_set) & set(range(10, 31))
+        assert bool(res.tb_crc_ok) and np.array_equal(res.tb, tb)
+    found = cell_search(w.samples, w.sample_rate, scs_khz=30,
+                        frequency_offsets=[w.ssb_frequency_offset])
+    assert [(d.pci, d.sfn, d.k_ssb, d.frame_start) for d in found] == [(12, 3, 5, 0)] * 2
