@@ -52,12 +52,22 @@ def test_consecutive_calls_continue_and_reset(rng):
                                                  "PolarizationAngles": [45, -45], "Element": "38.901",
                                                  "PolarizationModel": "Model-2"})
     x = (rng.standard_normal((3000, 2)) + 1j * rng.standard_normal((3000, 2))).astype(np.complex64)
-    _, _, t1 = cdl(x[:1500])
-    _, _, t2 = cdl(x[1500:])
+    y1, _, t1 = cdl(x[:1500])
+    y2, _, t2 = cdl(x[1500:])
     assert t2[0, 0] <= 1500 / 7.68e6 < t2[-1, 0] and t1[0, 0] == 0.0
     cdl.reset()
-    _, _, t1b = cdl(x[:1500])
+    y1b, _, t1b = cdl(x[:1500])
     np.testing.assert_array_equal(t1b, t1)
+    np.testing.assert_array_equal(y1b, y1)
+    # causal channel filter (info().ChannelFilterDelay samples late): two calls == one call
+    cdl.reset()
+    whole, _, _ = cdl(x)
+    joined = np.concatenate([y1, y2])
+    np.testing.assert_allclose(joined, whole, atol=2e-5 * np.abs(whole).max())
+    info = cdl.info()
+    assert 0 < info.ChannelFilterDelay < 16
+    assert info.MaximumChannelDelay >= info.ChannelFilterDelay + np.ceil(
+        info.PathDelays.max() * 7.68e6)
 
 
 def test_path_gains_only_mode():

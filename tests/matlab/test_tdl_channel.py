@@ -63,6 +63,35 @@ def test_calls_continue_and_reset(rng):
     np.testing.assert_allclose(again, whole, atol=1e-6)
 
 
+def test_channel_filter_delay_like_matlab(rng):
+    """info().ChannelFilterDelay: the output is delayed by that many samples and keeps the input's
+    length; 0 when every path delay is a whole number of samples (TDLA30's 5 ns grid at 200 Msps);
+    MaximumChannelDelay zeros appended flush the whole response."""
+    kw = {"DelayProfile": "TDLA30", "MaximumDopplerShift": 0.0, "NumReceiveAntennas": 1}
+    info = nrTDLChannel(**kw, SampleRate=30.72e6).info()
+    assert info.ChannelFilterDelay == 15
+    exact = nrTDLChannel(**kw, SampleRate=200e6)
+    assert exact.info().ChannelFilterDelay == 0 and exact.info().MaximumChannelDelay == 58  # 290 ns
+    imp = np.zeros(100, np.complex64)
+    imp[0] = 1
+    y, g, _ = exact(imp)  # whole-sample taps: the impulse response is the path gains
+    delays = np.round(exact.info().PathDelays[0] * 200e6).astype(int)
+    h = np.zeros(100, np.complex64)
+    np.add.at(h, delays, g[0, :, 0, 0])
+    np.testing.assert_allclose(y[:, 0], h, atol=1e-6)
+    # fractional delays: D samples late; a static channel is the zero-delay filter shifted by D
+    tdl = nrTDLChannel(**kw, SampleRate=30.72e6)
+    x = _wave(rng, 500, 1)
+    n = info.MaximumChannelDelay
+    y, g, t = tdl(np.concatenate([x, np.zeros((n + 5, 1), np.complex64)]))
+    assert y.shape == (505 + n, 1)
+    assert np.abs(y[500 + n + 1:]).max() == 0 and np.abs(y[500 + n - 1]) > 0
+    y0 = apply_time_channel(x.T[None], np.transpose(g, (3, 2, 1, 0))[None], t[:, 0],
+                            info.PathDelays[0], 30.72e6)
+    d = info.ChannelFilterDelay
+    np.testing.assert_allclose(y[d:500, 0], y0[0, 0, :500 - d], atol=1e-5)
+
+
 def test_property_change_rebuilds():
     tdl = nrTDLChannel(NumReceiveAntennas=1)
     g1 = tdl(np.ones(100, np.complex64))[1]
