@@ -77,12 +77,13 @@ def time_channel_kernel(xr, xi, hr, hi, seg_start, seg_stop, weights, tap0, pad,
 
 
 def time_channel_numpy(x, gains, gain_times, delays, sample_rate, start_time, half_length,
-                       beta, history=None):
+                       beta, history=None, filter_delay=0):
     """Plain NumPy twin of :func:`apply_time_channel` (one output sample at a time, per path).
 
-    ``y[b, r, n] = sum_t sum_p g_p(t_n) sum_m f(m - d_p) x[b, t, n - m]`` with ``g_p`` linearly
-    interpolated (held constant outside ``gain_times``), ``d_p = tau_p f_s`` and ``f`` the
-    Kaiser-windowed sinc of half-length ``half_length``. Slow; for tests.
+    ``y[b, r, n] = sum_t sum_p g_p(t_n) sum_m f(m - d_p) x[b, t, n - D - m]`` with ``g_p``
+    linearly interpolated (held constant outside ``gain_times``), ``d_p = tau_p f_s``, ``f`` the
+    Kaiser-windowed sinc of half-length ``half_length`` and ``D = filter_delay`` an integer
+    number of samples (the caller resolves ``"causal"``). Slow; for tests.
     """
     x = np.asarray(x, dtype=np.complex128)
     g = np.asarray(gains, dtype=np.complex128)
@@ -108,7 +109,7 @@ def time_channel_numpy(x, gains, gain_times, delays, sample_rate, start_time, ha
                 src = full[bx, t]
                 filt = np.zeros(s, dtype=np.complex128)
                 for mm, c in zip(m, taps):
-                    idx = np.arange(s) - mm + n_hist
+                    idx = np.arange(s) - mm - int(filter_delay) + n_hist
                     ok = (idx >= 0) & (idx < src.size)
                     filt[ok] += c * src[idx[ok]]
                 for r in range(n_rx):

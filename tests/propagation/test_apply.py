@@ -13,6 +13,7 @@ from opennr.propagation.apply import (
     DEFAULT_FILTER_HALF_LENGTH,
     KAISER_BETA,
     apply_time_channel,
+    channel_filter_delay,
     fractional_delay_taps,
     ofdm_channel_response,
     subcarrier_frequencies,
@@ -25,17 +26,20 @@ def _cn(rng, shape):
         np.complex64)
 
 
+@pytest.mark.parametrize("filter_delay", [0, "causal", 40])
 @pytest.mark.parametrize("n_b,n_rx,n_tx,n_p,n_t", [(1, 1, 1, 1, 1), (2, 2, 3, 4, 5), (3, 1, 2, 6, 2)])
-def test_kernel_matches_numpy_twin(rng, n_b, n_rx, n_tx, n_p, n_t):
+def test_kernel_matches_numpy_twin(rng, n_b, n_rx, n_tx, n_p, n_t, filter_delay):
     x = _cn(rng, (n_b, n_tx, 257))
     g = _cn(rng, (n_b, n_rx, n_tx, n_p, n_t))
     gt = np.sort(rng.uniform(-2e-5, 3e-4, n_t)) if n_t > 1 else np.array([1e-5])
     d = np.sort(rng.uniform(0, 9e-6, n_p))
     d[0] = 0.0
     hist = _cn(rng, (n_b, n_tx, 30))
-    y = apply_time_channel(x, g, gt, d, 1e6, start_time=1e-5, history=hist)
+    y = apply_time_channel(x, g, gt, d, 1e6, start_time=1e-5, history=hist,
+                           filter_delay=filter_delay)
+    shift = channel_filter_delay(d, 1e6) if filter_delay == "causal" else filter_delay
     y2 = time_channel_numpy(x, g, gt, d, 1e6, 1e-5, DEFAULT_FILTER_HALF_LENGTH, KAISER_BETA,
-                            history=hist)
+                            history=hist, filter_delay=shift)
     assert y.dtype == np.complex64 and y.shape == (n_b, n_rx, 257)
     np.testing.assert_allclose(y, y2, atol=2e-5 * np.abs(y2).max())
 
