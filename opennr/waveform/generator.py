@@ -468,8 +468,7 @@ def _ssb_prb_range(k_lo: float) -> tuple[int, int]:
     return int(np.floor(k_lo)) // 12, (int(np.ceil(k_lo + SSB_NUM_SUBCARRIERS)) - 1) // 12
 
 
-def _pdsch_slot_resources(pdsch: PdschFillConfig, n_size_grid: int, dmrs_symbols, ssb_symbols,
-                          prbs: tuple[int, int]):
+def _pdsch_slot_resources(n_size_grid: int, dmrs_symbols, ssb_symbols, prbs: tuple[int, int]):
     """(prb_set or None, reserved_res) of a slot whose SS/PBCH block symbols are ``ssb_symbols``."""
     if not ssb_symbols:
         return None, ()
@@ -516,8 +515,8 @@ def _pdsch_fill(grid: np.ndarray, config: WaveformConfig, carrier: CarrierConfig
     slots = []
     for n in range(grid.shape[1] // n_symb):
         ssb_syms = sorted(occupied.get(n, ()))
-        prb_set, reserved = _pdsch_slot_resources(pdsch, carrier.n_size_grid,
-                                                  base.dmrs_symbol_indices, ssb_syms, prbs)
+        prb_set, reserved = _pdsch_slot_resources(carrier.n_size_grid, base.dmrs_symbol_indices,
+                                                  ssb_syms, prbs)
         if prb_set is not None and not prb_set:
             continue  # the SS/PBCH block takes the whole carrier in this slot
         cfg = pdsch.shared_channel_config(type_a_position=tap, n_cell_id=carrier.n_cell_id,
@@ -598,7 +597,7 @@ def pdsch_fill_slot(metadata: dict, slot: int):
                            dmrs_additional_position=pd["dmrs_additional_position"])
     reserved = ()
     if entry["ssb_symbols"]:
-        _, reserved = _pdsch_slot_resources(fill, carrier.n_size_grid, (), entry["ssb_symbols"],
+        _, reserved = _pdsch_slot_resources(carrier.n_size_grid, (), entry["ssb_symbols"],
                                             tuple(pd["ssb_prbs"]))
     cfg = fill.shared_channel_config(type_a_position=pd["dmrs_type_a_position"],
                                      n_cell_id=carrier.n_cell_id, prb_set=entry["prb_set"],
