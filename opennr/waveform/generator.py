@@ -32,7 +32,9 @@ the PDSCH in the block's OFDM symbols): in a slot without SS/PBCH block every PR
 carries the PDSCH; in a slot with one, the block's PRBs in its symbols are the configuration's
 reserved resource elements (``SharedChannelConfig.reserved_res``: the DL-SCH is rate-matched
 around them), unless a PDSCH DM-RS symbol falls in the block's symbols (the DM-RS are not
-rate-matched): then the block's PRBs are left out of the slot's allocation (``prb_set``).
+rate-matched) or the remaining resource elements would push the code rate of the TS 38.214
+§5.1.3.2 transport block size (which does not count reserved resource elements) above 0.93:
+then the block's PRBs are left out of the slot's allocation (``prb_set``).
 """
 
 from __future__ import annotations
@@ -495,6 +497,19 @@ def _pdsch_tbs(cfg, n_prb: int, rate: float) -> int:
                                 12 * cfg.symbol_allocation[1] - n_dmrs, rate)
 
 
+#: Highest code rate (TB + CRC bits over coded bits) accepted for a slot rate-matched around an
+#: SS/PBCH block before the block's PRBs are left out instead.
+_MAX_RATE = 0.93
+
+
+def _pdsch_bits(cfg, carrier: CarrierConfig) -> int:
+    """Coded bits ``G`` of a slot's PDSCH (data REs x Q_m, one layer)."""
+    from opennr.modulation import bits_per_symbol
+    from opennr.physical_channels import shared_channel_indices
+
+    return int(np.asarray(shared_channel_indices(cfg, carrier)).size) * bits_per_symbol(cfg.modulation)
+
+
 def _pdsch_fill(grid: np.ndarray, config: WaveformConfig, carrier: CarrierConfig,
                 block_symbols: list[int], k_lo: float, burst: SsBurstConfig | None,
                 rng: np.random.Generator) -> dict:
@@ -522,6 +537,17 @@ def _pdsch_fill(grid: np.ndarray, config: WaveformConfig, carrier: CarrierConfig
         cfg = pdsch.shared_channel_config(type_a_position=tap, n_cell_id=carrier.n_cell_id,
                                           prb_set=prb_set, reserved_res=reserved)
         tbs = _pdsch_tbs(cfg, carrier.n_size_grid if prb_set is None else len(prb_set), rate)
+        if reserved and (tbs + 24) > _MAX_RATE * _pdsch_bits(cfg, carrier):
+            # the reserved REs leave too few bits for the TS 38.214 transport block size (which
+            # ignores them): leave the block's PRBs out of the slot instead
+            prb_set = tuple(p for p in range(carrier.n_size_grid)
+                            if not prbs[0] <= p <= prbs[1])
+            reserved = ()
+            if not prb_set:
+                continue
+            cfg = pdsch.shared_channel_config(type_a_position=tap, n_cell_id=carrier.n_cell_id,
+                                              prb_set=prb_set)
+            tbs = _pdsch_tbs(cfg, len(prb_set), rate)
         seed = int(rng.integers(0, 2**31))
         car = carrier.replace(n_slot=n % carrier.slots_per_frame,
                               n_frame=(carrier.n_frame + n // carrier.slots_per_frame) % 1024)

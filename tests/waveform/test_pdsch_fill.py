@@ -146,3 +146,21 @@ def test_half_subcarrier_block_keeps_its_prbs_free():
     found = cell_search(w.samples, w.sample_rate, scs_khz=30,
                         frequency_offsets=[w.ssb_frequency_offset])
     assert [(d.pci, d.sfn, d.k_ssb, d.frame_start) for d in found] == [(12, 3, 5, 0)] * 2
+
+
+@pytest.mark.parametrize(("mcs", "reserved"), [(20, True), (27, False)])
+def test_high_mcs_leaves_the_block_prbs_out(mcs, reserved):
+    """Rate matching around the block's REs keeps the code rate <= 0.93; above it the block's
+    PRBs are left out of the slot (case B, DM-RS on symbol 2 only, 64QAM)."""
+    car = CarrierConfig(subcarrier_spacing=30, n_size_grid=51, n_cell_id=3)
+    burst = SsBurstConfig(case="B", l_max=8, positions="11000000", periodicity=10)
+    w = generate_waveform(WaveformConfig(car, burst, num_subframes=1, sample_rate=30.72e6,
+                                         fill="pdsch",
+                                         pdsch=PdschFillConfig(mcs=mcs, dmrs_additional_position=0)),
+                          rng=np.random.default_rng(0))
+    entry = w.metadata["pdsch"]["slots"][0]
+    assert (entry["prb_set"] is None) == reserved and bool(entry["ssb_symbols"]) == reserved
+    meta = {"opennr:" + k: v for k, v in w.metadata.items()}
+    cfg, tb, res = _decode(w.samples, meta, 0, w.nfft)
+    assert bool(res.tb_crc_ok) and np.array_equal(res.tb, tb)
+    assert (len(cfg.reserved_res) > 0) == reserved
