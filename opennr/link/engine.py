@@ -24,7 +24,10 @@ blocks at one SNR and counts errors; :func:`run_sweep` calls it batch after batc
   with ``interrupted=True``.
 
 Results per point: :class:`PointResult` (``bler`` with its Wilson 95 % interval ``bler_ci``, the
-exact Clopper-Pearson interval ``bler_ci_exact``, ``ber``, ``throughput``). The campaign layer
+exact Clopper-Pearson interval ``bler_ci_exact``, ``ber``, ``throughput``). A batch function may
+also count HARQ statistics (``BatchCounts.transmissions``, ``first_tx_errors``): the point then
+gives the residual BLER (``bler``), ``first_tx_bler``, ``mean_transmissions`` and a throughput
+per transmission (delivered bits per slot used); without them every block is one transmission. The campaign layer
 (:mod:`opennr.link.campaign`: results store, resume) drives the same scheduler.
 
 Examples

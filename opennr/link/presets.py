@@ -35,6 +35,9 @@ Registered presets (``PRESETS``, read-only):
     PDSCH slot (TS 38.211 §7.3.1) of 24 PRB at 30 kHz, MCS 10 of 'qam64' (16QAM, TBS 4608),
     DM-RS type 1 with one additional position, AWGN, practical receiver: DM-RS least-squares
     channel and noise estimate, LMMSE, soft demapping, DL-SCH decoding. Throughput in bits/s.
+    With ``harq_max_transmissions`` = N > 1 (``opennr simulate --harq N``, every slot preset)
+    a failed TB is retransmitted with rv_id 0, 2, 3, 1 and soft-combined (HARQ statistics per
+    point: first-transmission BLER, residual BLER, mean transmissions, throughput per slot used).
 ``pusch-awgn`` / ``pusch-tp-awgn``
     The same slot as a PUSCH (TS 38.211 §6.3.1), CP-OFDM or with transform precoding
     (DFT-s-OFDM, §6.3.1.4, MCS table 'tp-qam64').
