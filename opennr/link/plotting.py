@@ -112,14 +112,17 @@ def _figure(curves: list[Curve], *, title: str, snr_label: str):
                          label=None if several else "no block error (95 % upper bound)")
         if len(pts):
             tput = np.array([p.throughput for p in pts], dtype=float)
+            # with HARQ statistics the delivered TBs are shared by the slots used (transmissions)
+            share = np.array([p.blocks / p.transmissions if getattr(p, "transmissions", None)
+                              else 1.0 for p in pts])
             if in_bps:
                 tput = tput / curve.slot_duration / 1e6
                 # the BLER interval carries over: throughput = (1 - BLER) TBS / T_slot
-                tbs = np.array([p.bits / p.blocks if p.blocks else np.nan for p in pts])
+                tbs = share * np.array([p.bits / p.blocks if p.blocks else np.nan for p in pts])
                 hi = (1.0 - ci[:, 0]) * tbs / curve.slot_duration / 1e6
                 lo = (1.0 - ci[:, 1]) * tbs / curve.slot_duration / 1e6
             else:
-                tbs = np.array([p.bits / p.blocks if p.blocks else np.nan for p in pts])
+                tbs = share * np.array([p.bits / p.blocks if p.blocks else np.nan for p in pts])
                 hi, lo = (1.0 - ci[:, 0]) * tbs, (1.0 - ci[:, 1]) * tbs
             ax_tp.errorbar(snr, tput, yerr=np.vstack([tput - lo, hi - tput]), fmt="s-",
                            capsize=2, color=color if several else "tab:green",

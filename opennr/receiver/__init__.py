@@ -23,7 +23,8 @@ Catalogue:
     TS 38.211 §7.4.2-§7.4.3, TS 38.212 §7.1, TS 38.213 §4.1: cell search on IQ samples (PSS over a
     CFO grid, SSS -> PCI, PBCH DM-RS -> SSB index and half frame, DM-RS channel estimation, PBCH /
     BCH decoding -> MIB, SNR / RSRP / CFO / timing; optional GSCN raster search):
-    :func:`cell_search`, :class:`SsbDetection`, :func:`mib_to_dict`, :func:`search_frequencies`.
+    :func:`cell_search`, :class:`SsbDetection`, :func:`mib_to_dict`, :func:`search_frequencies`,
+    :func:`frame_start_offset` (frame start from case, SSB index and half frame).
 ``harq``
     HARQ process state with the redundancy-version order 0, 2, 3, 1 and soft combining:
     :data:`RV_SEQUENCE`, :class:`HarqState`, :func:`harq_start`, :func:`harq_next_rv`,
@@ -33,6 +34,7 @@ Catalogue:
 from opennr.receiver.cell_search import (
     SsbDetection,
     cell_search,
+    frame_start_offset,
     mib_to_dict,
     search_frequencies,
 )
@@ -68,6 +70,7 @@ __all__ = [
     "cell_search",
     "SsbDetection",
     "mib_to_dict",
+    "frame_start_offset",
     "search_frequencies",
     "ChannelEstimate",
     "dmrs_channel_estimate",

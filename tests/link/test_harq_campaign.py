@@ -357,9 +357,6 @@ def test_report_rows_csv_html_show_harq(tmp_path, monkeypatch):
     assert "transmissions" not in header
 
 
-@pytest.mark.xfail(strict=False, reason="opennr/link/plotting.py draws the throughput bars as "
-                   "(1 - BLER CI) x TBS, above the HARQ throughput (delivered bits per slot used): "
-                   "negative error bars; fix proposed to the owner of plotting.py")
 def test_harq_points_plot(tmp_path):
     from opennr.link.plotting import plot_sweep
 
