@@ -45,9 +45,11 @@ a grid ``X``, applying :func:`apply_time_channel` and demodulating gives ``H X``
 
 from __future__ import annotations
 
+from functools import lru_cache
 from numbers import Real
 
 import numpy as np
+from scipy.special import i0 as _special_i0
 
 from opennr.ofdm.carrier import CarrierConfig
 from opennr.ofdm.numerology import TC_PER_SECOND
@@ -122,28 +124,41 @@ def fractional_delay_taps(delay_samples: float, half_length: int = DEFAULT_FILTE
     >>> first, (taps.round(12) + 0.0).tolist()
     (0, [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0])
     """
-    d = float(delay_samples)
-    first = int(np.floor(d)) - half_length + 1
-    u = first + np.arange(2 * half_length) - d
-    w = np.i0(beta * np.sqrt(np.clip(1.0 - (u / half_length) ** 2, 0.0, None))) / np.i0(beta)
-    return first, np.sinc(u) * w
+    first, taps = _taps_matrix(np.array([float(delay_samples)]), half_length, beta)
+    return int(first[0]), taps[0]
+
+
+def _taps_matrix(d: np.ndarray, half_length: int, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    """Taps of every delay ``d`` [P] (samples): ``(first [P], taps [P, 2 L])``, one I0 call."""
+    first = np.floor(d).astype(np.int64) - half_length + 1
+    u = first[:, None] + np.arange(2 * half_length) - d[:, None]
+    arg = beta * np.sqrt(np.clip(1.0 - (u / half_length) ** 2, 0.0, None))
+    return first, np.sinc(u) * (_special_i0(arg) / _special_i0(beta))
+
+
+@lru_cache(maxsize=64)
+def _combined_taps_cached(delays_bytes: bytes, half_length: int, beta: float):
+    d = np.frombuffer(delays_bytes, dtype=np.float64)
+    first, taps = _taps_matrix(d, half_length, beta)
+    keep = np.abs(taps) > 1e-12  # a whole-sample delay leaves its unit tap only
+    keep[~keep.any(axis=1), half_length - 1] = True  # (never empty: the tap nearest d)
+    lo = keep.argmax(axis=1)
+    hi = keep.shape[1] - 1 - keep[:, ::-1].argmax(axis=1)
+    tap0 = int((first + lo).min())
+    m = int((first + hi).max()) - tap0 + 1
+    f = np.zeros((d.size, m), dtype=np.float64)
+    j = np.arange(taps.shape[1])
+    inside = (j[None, :] >= lo[:, None]) & (j[None, :] <= hi[:, None])
+    rows, cols = np.nonzero(inside)
+    f[rows, first[rows] + cols - tap0] = taps[rows, cols]
+    f.flags.writeable = False
+    return tap0, f
 
 
 def _combined_taps(delays_samples, half_length, beta):
-    """Per-path taps on a common grid: ``(tap0, F [P, M])``."""
-    firsts = []
-    rows = []
-    for d in delays_samples:
-        first, taps = fractional_delay_taps(d, half_length, beta)
-        nz = np.nonzero(np.abs(taps) > 1e-12)[0]
-        firsts.append(first + nz[0])
-        rows.append(taps[nz[0]:nz[-1] + 1])
-    tap0 = min(firsts)
-    m = max(f + r.size for f, r in zip(firsts, rows)) - tap0
-    f = np.zeros((len(rows), m), dtype=np.float64)
-    for p, (first, r) in enumerate(zip(firsts, rows)):
-        f[p, first - tap0:first - tap0 + r.size] = r
-    return tap0, f
+    """Per-path taps on a common grid: ``(tap0, F [P, M])`` (cached, read-only)."""
+    d = np.ascontiguousarray(delays_samples, dtype=np.float64)
+    return _combined_taps_cached(d.tobytes(), int(half_length), float(beta))
 
 
 def _half_length(filter_half_length) -> int:
