@@ -412,6 +412,18 @@ HARQ_CSV_COLUMNS = (
 )
 
 
+def _column(attr: str, dtype, doc: str, *, width: int = 1) -> property:
+    """A :class:`SweepResult` property: ``attr`` of each point, ``[P]`` or ``[P, width]``."""
+
+    def get(self) -> np.ndarray:
+        values = self._array(attr, dtype)
+        return values if width == 1 else values.reshape(-1, width)
+
+    get.__name__ = get.__qualname__ = attr
+    get.__doc__ = doc
+    return property(get)
+
+
 @dataclass(frozen=True)
 class SweepResult:
     """Link engine: the points of a sweep and why it ended, with NumPy accessors.
@@ -463,60 +475,24 @@ class SweepResult:
     def _array(self, attr: str, dtype) -> np.ndarray:
         return np.array([getattr(p, attr) for p in self.points], dtype=dtype)
 
-    @property
-    def snr_db(self) -> np.ndarray:
-        """``[P]`` float64: the SNR of each point."""
-        return self._array("snr_db", np.float64)
-
-    @property
-    def blocks(self) -> np.ndarray:
-        """``[P]`` int64: blocks counted per point."""
-        return self._array("blocks", np.int64)
-
-    @property
-    def block_errors(self) -> np.ndarray:
-        """``[P]`` int64: block errors counted per point."""
-        return self._array("block_errors", np.int64)
-
-    @property
-    def bits(self) -> np.ndarray:
-        """``[P]`` int64: information bits sent per point."""
-        return self._array("bits", np.int64)
-
-    @property
-    def bit_errors(self) -> np.ndarray:
-        """``[P]`` int64: information bit errors per point."""
-        return self._array("bit_errors", np.int64)
-
-    @property
-    def bler(self) -> np.ndarray:
-        """``[P]`` float64: BLER per point."""
-        return self._array("bler", np.float64)
-
-    @property
-    def bler_ci(self) -> np.ndarray:
-        """``[P, 2]`` float64: Wilson 95 % interval (low, high) per point."""
-        return self._array("bler_ci", np.float64).reshape(-1, 2)
-
-    @property
-    def bler_ci_exact(self) -> np.ndarray:
-        """``[P, 2]`` float64: Clopper-Pearson 95 % interval (low, high) per point."""
-        return self._array("bler_ci_exact", np.float64).reshape(-1, 2)
-
-    @property
-    def ber(self) -> np.ndarray:
-        """``[P]`` float64: BER per point."""
-        return self._array("ber", np.float64)
-
-    @property
-    def throughput(self) -> np.ndarray:
-        """``[P]`` float64: information bits delivered per block."""
-        return self._array("throughput", np.float64)
-
-    @property
-    def throughput_percent(self) -> np.ndarray:
-        """``[P]`` float64: throughput in % of the maximum."""
-        return self._array("throughput_percent", np.float64)
+    snr_db = _column("snr_db", np.float64, "``[P]`` float64: the SNR of each point.")
+    blocks = _column("blocks", np.int64, "``[P]`` int64: blocks counted per point.")
+    block_errors = _column("block_errors", np.int64,
+                           "``[P]`` int64: block errors counted per point.")
+    bits = _column("bits", np.int64, "``[P]`` int64: information bits sent per point.")
+    bit_errors = _column("bit_errors", np.int64, "``[P]`` int64: information bit errors per point.")
+    bler = _column("bler", np.float64, "``[P]`` float64: BLER per point.")
+    bler_ci = _column("bler_ci", np.float64,
+                      "``[P, 2]`` float64: Wilson 95 % interval (low, high) per point.", width=2)
+    bler_ci_exact = _column(
+        "bler_ci_exact", np.float64,
+        "``[P, 2]`` float64: Clopper-Pearson 95 % interval (low, high) per point.", width=2,
+    )
+    ber = _column("ber", np.float64, "``[P]`` float64: BER per point.")
+    throughput = _column("throughput", np.float64,
+                         "``[P]`` float64: information bits delivered per block.")
+    throughput_percent = _column("throughput_percent", np.float64,
+                                 "``[P]`` float64: throughput in % of the maximum.")
 
     @property
     def throughput_bps(self) -> np.ndarray:
@@ -525,10 +501,7 @@ class SweepResult:
             return np.full(len(self.points), np.nan)
         return self.throughput / float(self.slot_duration)
 
-    @property
-    def elapsed(self) -> np.ndarray:
-        """``[P]`` float64: seconds of batch work per point."""
-        return self._array("elapsed", np.float64)
+    elapsed = _column("elapsed", np.float64, "``[P]`` float64: seconds of batch work per point.")
 
     @property
     def harq(self) -> bool:
@@ -540,15 +513,14 @@ class SweepResult:
         """``[P]`` float64: BLER after HARQ (equal to :attr:`bler`)."""
         return self.bler
 
-    @property
-    def first_tx_bler(self) -> np.ndarray:
-        """``[P]`` float64: BLER of the first transmissions (``bler`` for points without HARQ)."""
-        return self._array("first_tx_bler", np.float64)
-
-    @property
-    def mean_transmissions(self) -> np.ndarray:
-        """``[P]`` float64: mean transmissions per block (1 for points without HARQ)."""
-        return self._array("mean_transmissions", np.float64)
+    first_tx_bler = _column(
+        "first_tx_bler", np.float64,
+        "``[P]`` float64: BLER of the first transmissions (``bler`` for points without HARQ).",
+    )
+    mean_transmissions = _column(
+        "mean_transmissions", np.float64,
+        "``[P]`` float64: mean transmissions per block (1 for points without HARQ).",
+    )
 
     @property
     def transmissions(self) -> np.ndarray:
@@ -640,6 +612,17 @@ class SweepObserver(Protocol):
     def point_done(self, index: int, result: PointResult) -> None: ...
 
 
+def _check_binomial(errors, trials, confidence) -> tuple[int, int]:
+    """The validated ``(errors, trials)`` of a confidence interval (``confidence`` in (0, 1))."""
+    k = check_int(errors, "errors", low=0, clause=_WHERE)
+    n = check_int(trials, "trials", low=0, clause=_WHERE)
+    if k > n:
+        raise ValueError(f"errors ({k}) must not exceed trials ({n})")
+    if not 0.0 < float(confidence) < 1.0:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    return k, n
+
+
 def wilson_interval(errors: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
     """Link engine (Wilson 1927): score confidence interval of a binomial proportion.
 
@@ -667,12 +650,7 @@ def wilson_interval(errors: int, trials: int, confidence: float = 0.95) -> tuple
     >>> [round(v, 4) for v in wilson_interval(10, 100)]
     [0.0552, 0.1744]
     """
-    k = check_int(errors, "errors", low=0, clause=_WHERE)
-    n = check_int(trials, "trials", low=0, clause=_WHERE)
-    if k > n:
-        raise ValueError(f"errors ({k}) must not exceed trials ({n})")
-    if not 0.0 < float(confidence) < 1.0:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    k, n = _check_binomial(errors, trials, confidence)
     if n == 0:
         return (0.0, 1.0)
     z = NormalDist().inv_cdf(0.5 + float(confidence) / 2.0)
@@ -734,12 +712,7 @@ def clopper_pearson_interval(
     """
     from scipy.stats import beta  # lazy: scipy.stats is slow to import
 
-    k = check_int(errors, "errors", low=0, clause=_WHERE)
-    n = check_int(trials, "trials", low=0, clause=_WHERE)
-    if k > n:
-        raise ValueError(f"errors ({k}) must not exceed trials ({n})")
-    if not 0.0 < float(confidence) < 1.0:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    k, n = _check_binomial(errors, trials, confidence)
     if n == 0:
         return (0.0, 1.0)
     alpha = 1.0 - float(confidence)
@@ -777,10 +750,14 @@ def batch_sizes(settings: SweepSettings) -> tuple[int, ...]:
     >>> batch_sizes(SweepSettings(max_blocks=250, batch_size=100))
     (100, 100, 50)
     """
-    if not isinstance(settings, SweepSettings):
-        raise TypeError(f"settings must be a SweepSettings, got {type(settings).__name__}")
+    _check_settings(settings)
     bs, total = settings.batch_size, settings.max_blocks
     return tuple(min(bs, total - start) for start in range(0, total, bs))
+
+
+def _check_settings(settings) -> None:
+    if not isinstance(settings, SweepSettings):
+        raise TypeError(f"settings must be a SweepSettings, got {type(settings).__name__}")
 
 
 def _notify(observer, method: str, *args) -> None:
@@ -874,31 +851,18 @@ def run_point(
     >>> p.blocks, p.block_errors, p.stop_reason
     (40, 40, 'target-errors')
     """
-    if not isinstance(settings, SweepSettings):
-        raise TypeError(f"settings must be a SweepSettings, got {type(settings).__name__}")
+    _check_settings(settings)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     snr_db = float(snr_db)
     make_rng = _batch_rng_factory(rng)
     _notify(observer, "point_started", index, snr_db, settings)
-    blocks = errors = bits = bit_errors = 0
-    tx = first = None
-    elapsed = 0.0
+    state = _PointState()
     for b, n in enumerate(batch_sizes(settings)):
         start = time.perf_counter()
         counts = _check_counts(simulate_batch(snr_db, n, make_rng(b)), n)
-        elapsed += time.perf_counter() - start
-        blocks += counts.blocks
-        errors += counts.block_errors
-        bits += counts.bits
-        bit_errors += counts.bit_errors
-        tx, first = _add_harq(tx, first, blocks - counts.blocks, errors - counts.block_errors,
-                              counts)
-        reason = _stop_reason(errors, blocks, settings)
-        partial = PointResult(
-            snr_db, blocks, errors, bits, bit_errors, elapsed=elapsed, stop_reason=reason or "running",
-            transmissions=tx, first_tx_errors=first,
-        )
+        reason = state.add(counts, time.perf_counter() - start, settings)
+        partial = state.result(snr_db, reason or "running")
         if reason:
             _notify(observer, "point_done", index, partial)
             return partial
@@ -1087,6 +1051,20 @@ class _PointState:
         self.elapsed = 0.0
         self.reason = ""
 
+    def add(self, counts: BatchCounts, seconds: float, settings: SweepSettings) -> str:
+        """Count the next batch of the point's prefix; the stop reason ('' while it runs)."""
+        self.tx, self.first = _add_harq(self.tx, self.first, self.blocks, self.errors, counts)
+        self.blocks += counts.blocks
+        self.errors += counts.block_errors
+        self.bits += counts.bits
+        self.bit_errors += counts.bit_errors
+        self.elapsed += seconds
+        return _stop_reason(self.errors, self.blocks, settings)
+
+    def result(self, snr_db: float, stop_reason: str) -> PointResult:
+        return PointResult(snr_db, self.blocks, self.errors, self.bits, self.bit_errors,
+                           self.elapsed, stop_reason, self.tx, self.first)
+
 
 def _execute(
     simulate_batch,
@@ -1129,25 +1107,12 @@ def _execute(
             while not s.reason and (i, s.next_prefix) in done:
                 counts, seconds = done[(i, s.next_prefix)]
                 s.next_prefix += 1
-                s.tx, s.first = _add_harq(s.tx, s.first, s.blocks, s.errors, counts)
-                s.blocks += counts.blocks
-                s.errors += counts.block_errors
-                s.bits += counts.bits
-                s.bit_errors += counts.bit_errors
-                s.elapsed += seconds
-                s.reason = _stop_reason(s.errors, s.blocks, settings)
+                s.reason = s.add(counts, seconds, settings)
                 if not s.reason and observer is not None:
-                    partial = PointResult(
-                        snrs[i], s.blocks, s.errors, s.bits, s.bit_errors, s.elapsed, "running",
-                        s.tx, s.first,
-                    )
-                    _notify(observer, "batch_done", i, partial, settings)
+                    _notify(observer, "batch_done", i, s.result(snrs[i], "running"), settings)
             if not s.reason:
                 return ""
-            result = PointResult(
-                snrs[i], s.blocks, s.errors, s.bits, s.bit_errors, s.elapsed, s.reason, s.tx,
-                s.first,
-            )
+            result = s.result(snrs[i], s.reason)
             points.append(result)
             _notify(observer, "point_done", i, result)
             frontier += 1
@@ -1273,8 +1238,7 @@ def run_sweep(
     (1, 'bler-floor', True)
     """
     settings = SweepSettings() if settings is None else settings
-    if not isinstance(settings, SweepSettings):
-        raise TypeError(f"settings must be a SweepSettings, got {type(settings).__name__}")
+    _check_settings(settings)
     snrs = _check_snrs(snr_dbs)
     factory = _make_backend_factory(simulate_batch, workers, dask, dask_timeout)
     return _execute(simulate_batch, snrs, settings, backend_factory=factory, observer=observer)
