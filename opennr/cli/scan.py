@@ -44,6 +44,17 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _parse_list(text: str, convert, option: str, expected: str) -> list:
+    """The comma-separated values of ``option`` through ``convert``; empty items are skipped."""
+    try:
+        values = [convert(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise ValueError(f"{option} must be {expected}, got {text!r}") from None
+    if not values:
+        raise ValueError(f"{option} is empty")
+    return values
+
+
 def parse_gscn(text: str | None):
     """Parse ``--gscn``: ``"all"``, ``"7855"`` or ``"7854,7855"`` (TS 38.104 §5.4.3.1 GSCNs).
 
@@ -55,13 +66,7 @@ def parse_gscn(text: str | None):
     text = text.strip()
     if text.lower() == "all":
         return "all"
-    try:
-        values = [int(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise ValueError(f"--gscn must be 'all' or comma-separated integers, got {text!r}") from None
-    if not values:
-        raise ValueError("--gscn is empty")
-    return values
+    return _parse_list(text, int, "--gscn", "'all' or comma-separated integers")
 
 
 def parse_offsets(text: str | None) -> list[float] | None:
@@ -72,13 +77,7 @@ def parse_offsets(text: str | None) -> list[float] | None:
     """
     if text is None:
         return None
-    try:
-        values = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise ValueError(f"--freq-offset must be comma-separated numbers in Hz, got {text!r}") from None
-    if not values:
-        raise ValueError("--freq-offset is empty")
-    return values
+    return _parse_list(text, float, "--freq-offset", "comma-separated numbers in Hz")
 
 
 def _generator_offsets(rec) -> list[float] | None:
