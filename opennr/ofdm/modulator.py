@@ -135,6 +135,21 @@ def _info_key(info: OfdmInfo):
             tuple(info.symbol_phases.tolist()), info.windowing)
 
 
+def _bin_layout(k: int, nfft: int, start_bin: int):
+    """Where the ``K`` subcarriers sit in the ``N_fft`` bins (subcarrier ``k`` at bin
+    ``start_bin + k mod N_fft``): ``(blocks, zeros)``, ``blocks`` the one or two
+    ``(FFT bins, subcarriers)`` slice pairs, ``zeros`` the slices of the unused bins (one cyclic
+    block ``[start_bin + K, start_bin) mod N_fft``)."""
+    n1 = min(k, nfft - start_bin)
+    blocks = [(slice(start_bin, start_bin + n1), slice(0, n1))]
+    if n1 < k:
+        blocks.append((slice(0, k - n1), slice(n1, k)))
+    end = start_bin + k
+    zeros = ([slice(end, nfft), slice(0, start_bin)] if end <= nfft
+             else [slice(end - nfft, start_bin)])
+    return blocks, zeros
+
+
 def _resolve(carrier, nfft, sample_rate, carrier_frequency, windowing, normalization, k0):
     if not isinstance(carrier, CarrierConfig):
         raise TypeError(f"carrier must be a CarrierConfig, got {type(carrier).__name__}")
@@ -210,40 +225,31 @@ def ofdm_modulate(
             f"L >= 1 OFDM symbols, got shape {arr.shape} (TS 38.211 §4.4.2, §5.3.1)"
         )
     backend = resolve_fft_backend(fft_backend)
+    plan = _mod_plan(_info_key(info), carrier.first_symbol_in_subframe, arr.shape[-1], k0)
     if backend not in _IN_PLACE_BACKENDS:
-        return _modulate_scipy(arr, info, carrier, k0, normalization)
-    return _modulate_in_place(arr, info, carrier, k0, normalization, backend)
+        return _modulate_scipy(arr, info, plan, normalization)
+    return _modulate_in_place(arr, info, plan, normalization, backend)
 
 
-def _modulate_scipy(arr, info, carrier, k0, normalization):
+def _modulate_scipy(arr, info, plan, normalization):
     """scipy.fft path: grid laid out [..., N_fft, L] (contiguous row copies); pocketfft's
     multi-line transform of the [..., L, N_fft] transpose returns [..., L, N_fft] C-contiguous."""
-    k = info.num_subcarriers
     num_symbols = arr.shape[-1]
     nfft = info.nfft
-    starts, cp, total, factor, start_bin, rise, win_idx, _ = _mod_plan(
-        _info_key(info), carrier.first_symbol_in_subframe, num_symbols, k0)
+    starts, cp, total, factor, start_bin, rise, win_idx, _ = plan
     batch = arr.shape[:-2]
     # Frequency-domain input laid out [..., N_fft, L] (subcarrier rows copied contiguously); the
     # FFT runs along axis -2 of its [..., L, N_fft] transpose, so pocketfft's multi-line copy
     # does the transposition and returns [..., L, N_fft] C-contiguous.
     freq = np.empty(batch + (nfft, num_symbols), dtype=np.complex64)
-    n1 = min(k, nfft - start_bin)
-    blocks = [(slice(start_bin, start_bin + n1), slice(0, n1))]
-    if n1 < k:
-        blocks.append((slice(0, k - n1), slice(n1, k)))
+    blocks, zeros = _bin_layout(info.num_subcarriers, nfft, start_bin)
     for rows, src_rows in blocks:
         if factor is None:
             freq[..., rows, :] = arr[..., src_rows, :]
         else:
             np.multiply(arr[..., src_rows, :], factor, out=freq[..., rows, :], casting="unsafe")
-    # the unused bins form one cyclic block [start_bin + K, start_bin) mod N_fft
-    end = start_bin + k
-    if end <= nfft:
-        freq[..., end:, :] = 0
-        freq[..., :start_bin, :] = 0
-    else:
-        freq[..., end - nfft:start_bin, :] = 0
+    for rows in zeros:
+        freq[..., rows, :] = 0
     time = scipy.fft.ifft(np.swapaxes(freq, -1, -2), axis=-1, norm=normalization,
                           workers=1)  # [..., L, N_fft], C-contiguous (no overwrite_x)
     out = np.empty(batch + (total,), dtype=np.complex64)
@@ -260,23 +266,16 @@ def _modulate_scipy(arr, info, carrier, k0, normalization):
     return out
 
 
-def _modulate_in_place(arr, info, carrier, k0, normalization, backend):
+def _modulate_in_place(arr, info, plan, normalization, backend):
     """In-place FFT path (ducc0): the waveform's useful parts are the FFT buffers."""
     k = info.num_subcarriers
     num_symbols = arr.shape[-1]
     nfft = info.nfft
-    starts, cp, total, factor, start_bin, rise, win_idx, runs = _mod_plan(
-        _info_key(info), carrier.first_symbol_in_subframe, num_symbols, k0)
+    starts, cp, total, factor, start_bin, rise, win_idx, runs = plan
     batch = arr.shape[:-2]
     g = np.asarray(arr.reshape((-1, k, num_symbols)), dtype=np.complex64)  # [B, K, L]
     out = np.empty((g.shape[0], total), dtype=np.complex64)
-    n1 = min(k, nfft - start_bin)
-    blocks = [(slice(start_bin, start_bin + n1), slice(0, n1))]  # (FFT bins, subcarriers)
-    if n1 < k:
-        blocks.append((slice(0, k - n1), slice(n1, k)))
-    end = start_bin + k  # the unused bins: one cyclic block [start_bin + K, start_bin) mod N_fft
-    zeros = ([slice(end, nfft), slice(0, start_bin)] if end <= nfft
-             else [slice(end - nfft, start_bin)])
+    blocks, zeros = _bin_layout(k, nfft, start_bin)  # (FFT bins, subcarriers), unused bins
     for i0, n, c in runs:
         # The useful parts of the run's symbols, a strided [B, n, N_fft] view of the waveform, are
         # the FFT buffer: the grid goes in (subcarrier k at bin start_bin + k mod N_fft, the
@@ -392,10 +391,8 @@ def _demodulate_scipy(arr, info, num_symbols, win_starts, start_bin, corr_t, nor
                          workers=1)  # not overwrite_x: an in-place result keeps the input layout
     k = info.num_subcarriers
     out = np.empty(arr.shape[:-1] + (k, num_symbols), dtype=np.complex64)
-    n1 = min(k, nfft - start_bin)
-    np.multiply(spec[..., start_bin:start_bin + n1, :], corr_t[:n1], out=out[..., :n1, :])
-    if n1 < k:
-        np.multiply(spec[..., :k - n1, :], corr_t[n1:], out=out[..., n1:, :])
+    for bins, sub in _bin_layout(k, nfft, start_bin)[0]:
+        np.multiply(spec[..., bins, :], corr_t[sub], out=out[..., sub, :])
     return out
 
 
@@ -412,9 +409,6 @@ def _demodulate_in_place(arr, info, num_symbols, win_starts, start_bin, corr_t, 
             forward=True, norm=normalization, backend=backend)
     k = info.num_subcarriers
     out = np.empty((x.shape[0], k, num_symbols), dtype=np.complex64)
-    n1 = min(k, nfft - start_bin)
-    np.multiply(spec[:, :, start_bin:start_bin + n1].transpose(0, 2, 1), corr_t[:n1],
-                out=out[:, :n1, :])
-    if n1 < k:
-        np.multiply(spec[:, :, :k - n1].transpose(0, 2, 1), corr_t[n1:], out=out[:, n1:, :])
+    for bins, sub in _bin_layout(k, nfft, start_bin)[0]:
+        np.multiply(spec[:, :, bins].transpose(0, 2, 1), corr_t[sub], out=out[:, sub, :])
     return out.reshape(arr.shape[:-1] + (k, num_symbols))
