@@ -698,8 +698,10 @@ class CdlChannel:
             t0 = _real(start_time, "start_time")
         same = self._history_fs == fs and abs(t0 - self._time) * fs < 1e-6
         hist = self._history if same else None
-        if hist is not None and hist.shape[0] != x.shape[0]:
-            hist = None
+        if hist is not None and hist.shape[0] != x.shape[0]:  # [n_tx, S] input vs batch
+            b = max(hist.shape[0], x.shape[0])
+            hist = np.broadcast_to(hist, (b,) + hist.shape[1:])
+            x = np.broadcast_to(x, (b,) + x.shape[1:])
         n = x.shape[-1]
         t1 = t0 + n / fs
         times = self._gain_times(t0, t1, fs)

@@ -508,8 +508,10 @@ class TdlChannel:
         s = x.shape[-1]
         gt = self._gain_times(t0, (s - 1) / fs if s else 0.0, fs)
         g = self.path_gains(gt)
-        if hist is not None and hist.shape[0] != x.shape[0]:
-            hist = None
+        if hist is not None and hist.shape[0] != x.shape[0]:  # [n_tx, S] input vs batch
+            b = max(hist.shape[0], x.shape[0])
+            hist = np.broadcast_to(hist, (b,) + hist.shape[1:])
+            x = np.broadcast_to(x, (b,) + x.shape[1:])
         mode = "causal" if self._filter_mode == "causal" else 0
         rx = apply_time_channel(x, g, gt, self._profile.delays, fs, start_time=t0, history=hist,
                                 filter_delay=mode)

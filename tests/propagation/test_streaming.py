@@ -183,6 +183,19 @@ def test_consecutive_calls_equal_one_call(kind, block_fading, seed):
 
 
 @pytest.mark.parametrize("kind", ["tdl", "cdl"])
+def test_broadcast_and_batched_calls_mix(kind, rng):
+    """A [n_tx, S] block (broadcast over the batch) between [B, n_tx, S] blocks keeps the history."""
+    fs = 15.36e6
+    x = _cn(rng, (1, 2, 2000))
+    xb = np.broadcast_to(x, (2, 2, 2000))
+    whole, _, _ = _make(kind, False)(xb, fs)
+    ch = _make(kind, False)
+    parts = [ch(x[0, :, :700], fs)[0], ch(xb[..., 700:1200], fs)[0], ch(x[0, :, 1200:], fs)[0]]
+    np.testing.assert_allclose(np.concatenate(parts, -1), whole,
+                               atol=TOL * np.abs(whole).max())
+
+
+@pytest.mark.parametrize("kind", ["tdl", "cdl"])
 def test_path_gains_continue_across_calls(kind, rng):
     """The gain trajectory that the filter applies (linear interpolation of the returned
     snapshots) is the same whether the waveform is cut or not, and has no jump at the joints."""
