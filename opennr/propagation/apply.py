@@ -26,8 +26,9 @@ Time domain (:func:`apply_time_channel`)
         The output is delayed by the channel filter delay ``D`` =
         :func:`channel_filter_delay` samples, the smallest whole number of samples that makes
         every path's filter causal: ``D = 0`` when every delay is a whole number of samples,
-        else ``max_p (filter_half_length - 1 - floor(tau_p f_s))`` (15 for a profile whose
-        first path is at 0 with fractional later paths). This is MATLAB's
+        else ``max_p (filter_half_length - 1 - floor(tau_p f_s))`` over the fractional
+        ``tau_p f_s`` (15 for TDLA30 at 30.72 Msps, whose second path is 0.31 samples late; 14
+        for TDL-C 300 ns, whose first fractional path is 1.9 samples late). This is MATLAB's
         ``info(channel).ChannelFilterDelay``: output sample ``n`` uses input samples up to
         ``n`` only, so with ``history`` (the previous input samples) a waveform cut into any
         number of consecutive calls gives the single-call output (to float32 rounding). The
