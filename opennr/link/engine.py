@@ -385,6 +385,18 @@ class PointResult:
         return d
 
 
+def _slot_throughput(point: PointResult, slot_duration: float | None) -> dict:
+    """``throughput_bps``, ``throughput_max_bps`` (``TBS / T_slot``) and ``throughput_percent``
+    of a point; empty without a slot duration or blocks."""
+    if slot_duration is None or not point.blocks:
+        return {}
+    return {
+        "throughput_bps": point.throughput / slot_duration,
+        "throughput_max_bps": point.bits / point.blocks / slot_duration,
+        "throughput_percent": point.throughput_percent,
+    }
+
+
 #: Columns of :meth:`SweepResult.to_csv`, in order.
 CSV_COLUMNS = (
     "snr_db",

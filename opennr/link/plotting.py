@@ -73,14 +73,19 @@ class Curve:
             raise ValueError(f"slot_duration must be a positive number of seconds, got {d!r}")
 
 
-def _curves(curves) -> list[Curve]:
-    if isinstance(curves, Curve):
-        return [curves]
-    out = list(curves)
-    for c in out:
-        if not isinstance(c, Curve):
-            raise TypeError(f"curves must hold Curve objects, got {type(c).__name__}")
+def _instances(items, cls: type, name: str) -> list:
+    """``items`` (one ``cls`` object or an iterable of them) as a list; TypeError otherwise."""
+    if isinstance(items, cls):
+        return [items]
+    out = list(items)
+    for item in out:
+        if not isinstance(item, cls):
+            raise TypeError(f"{name} must hold {cls.__name__} objects, got {type(item).__name__}")
     return out
+
+
+def _curves(curves) -> list[Curve]:
+    return _instances(curves, Curve, "curves")
 
 
 def _figure(curves: list[Curve], *, title: str, snr_label: str):

@@ -79,7 +79,7 @@ import numpy as np
 
 from opennr._validation import check_choice, check_int
 from opennr.link.awgn import awgn_complex, bpsk_awgn_llr, ebno_db_to_no, snr_db_to_no
-from opennr.link.engine import BatchCounts, BatchFunction
+from opennr.link.engine import BatchCounts, BatchFunction, _slot_throughput
 
 __all__ = [
     "AGGREGATION_LEVELS",
@@ -123,6 +123,18 @@ ES_N0_LABEL = "SNR [dB] (Es/N0 per RE)"
 _SCH_CLAUSE = "TS 38.212 §7.2"
 #: Modulation scheme (TS 38.211 §5.1) of each modulation order Q_m of the MCS tables.
 _MODULATION_OF_QM = {2: "QPSK", 4: "16QAM", 6: "64QAM", 8: "256QAM", 10: "1024QAM"}
+
+
+def _check_bool(value, name: str) -> None:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be a bool, got {value!r}")
+
+
+def _check_ldpc_decoder(config) -> None:
+    """Checks the LDPC decoder fields: algorithm, max_iterations, early_termination."""
+    check_choice(config.algorithm, "algorithm", ALGORITHMS, clause="LDPC decoder")
+    check_int(config.max_iterations, "max_iterations", low=1, high=1000, clause="LDPC decoder")
+    _check_bool(config.early_termination, "early_termination")
 
 
 def _linspace(start: float, stop: float, step: float) -> tuple[float, ...]:
@@ -195,10 +207,7 @@ class LdpcAwgnConfig:
             clause="link preset: real BPSK only, one coded bit per symbol",
         )
         check_int(self.rv, "rv", low=0, high=3, clause="TS 38.212 Table 5.4.2.1-2")
-        check_choice(self.algorithm, "algorithm", ALGORITHMS, clause="LDPC decoder")
-        check_int(self.max_iterations, "max_iterations", low=1, high=1000, clause="LDPC decoder")
-        if not isinstance(self.early_termination, bool | np.bool_):
-            raise TypeError(f"early_termination must be a bool, got {self.early_termination!r}")
+        _check_ldpc_decoder(self)
         if g <= self.tbs:
             raise ValueError(
                 f"g (= {g}) must exceed tbs (= {self.tbs}): the code rate tbs/g must be < 1"
@@ -270,14 +279,28 @@ def simulate_ldpc_awgn_batch(
 
 def _tb_counts(res, tb: np.ndarray) -> BatchCounts:
     """A TB is in error when any decoded bit differs from the sent one or its CRC fails."""
-    wrong = res.tb != tb
-    block_errors = wrong.any(axis=-1) | ~np.asarray(res.tb_crc_ok, dtype=bool)
+    return _block_counts(res.tb, res.tb_crc_ok, tb)
+
+
+def _block_counts(decoded, crc_ok, sent: np.ndarray) -> BatchCounts:
+    """Blocks ``[n, A]``: one is in error when its CRC fails or a decoded bit differs."""
+    wrong = np.asarray(decoded, dtype=np.uint8) != sent
+    block_errors = wrong.any(axis=-1) | ~np.asarray(crc_ok, dtype=bool)
     return BatchCounts(
-        blocks=tb.shape[0],
+        blocks=sent.shape[0],
         block_errors=int(block_errors.sum()),
-        bits=tb.size,
+        bits=sent.size,
         bit_errors=int(wrong.sum()),
     )
+
+
+def _awgn_llr(coded: np.ndarray, modulation: str, snr_db: float, demapping: str, rng) -> np.ndarray:
+    """Bits ``[n, G]`` -> ``modulation`` -> complex AWGN at Es/N0 ``snr_db`` -> LLRs ``[n, G]``."""
+    from opennr.modulation import demodulate_soft, modulate
+
+    no = snr_db_to_no(snr_db)
+    y = awgn_complex(modulate(coded, modulation), no, rng=rng)
+    return demodulate_soft(y, modulation, no, method=demapping)
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,9 +308,6 @@ def _tb_counts(res, tb: np.ndarray) -> BatchCounts:
 # --------------------------------------------------------------------------------------------
 
 
-def _check_bool(value, name: str) -> None:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be a bool, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -355,9 +375,7 @@ class LdpcQamAwgnConfig:
         check_int(self.num_symbols, "num_symbols", low=1, high=14, clause="TS 38.214 §5.1.3.2")
         check_int(self.rv, "rv", low=0, high=3, clause="TS 38.212 Table 5.4.2.1-2")
         check_choice(self.demapping, "demapping", DEMAPPING_METHODS, clause="TS 38.211 §5.1")
-        check_choice(self.algorithm, "algorithm", ALGORITHMS, clause="LDPC decoder")
-        check_int(self.max_iterations, "max_iterations", low=1, high=1000, clause="LDPC decoder")
-        _check_bool(self.early_termination, "early_termination")
+        _check_ldpc_decoder(self)
 
     @property
     def _entry(self):
@@ -443,7 +461,6 @@ def simulate_ldpc_qam_awgn_batch(
         sch_decode,
         sch_encode,
     )
-    from opennr.modulation import demodulate_soft, modulate
 
     n = check_int(batch_size, "batch_size", low=1)
     tbs, qm, rate = config.tbs, config.modulation_order, config.target_code_rate
@@ -451,9 +468,7 @@ def simulate_ldpc_qam_awgn_batch(
     codeword = sch_encode(
         tb, target_code_rate=rate, modulation_order=qm, g=config.g, rv=config.rv
     )
-    no = snr_db_to_no(snr_db)
-    y = awgn_complex(modulate(codeword, config.modulation), no, rng=rng)
-    llr = demodulate_soft(y, config.modulation, no, method=config.demapping)
+    llr = _awgn_llr(codeword, config.modulation, snr_db, config.demapping, rng)
     res = sch_decode(
         llr,
         tbs=tbs,
@@ -633,20 +648,13 @@ def simulate_dci_awgn_batch(
     BatchCounts(blocks=4, block_errors=0, bits=156, bit_errors=0)
     """
     from opennr.coding.dci import dci_decode, dci_encode
-    from opennr.modulation import demodulate_soft, modulate
 
     n = check_int(batch_size, "batch_size", low=1)
     a = rng.integers(0, 2, size=(n, config.payload_size), dtype=np.uint8)
     coded = dci_encode(a, config.e, rnti=config.rnti)
-    no = snr_db_to_no(snr_db)
-    y = awgn_complex(modulate(coded, "QPSK"), no, rng=rng)
-    llr = demodulate_soft(y, "QPSK", no, method=config.demapping)
+    llr = _awgn_llr(coded, "QPSK", snr_db, config.demapping, rng)
     res = dci_decode(llr, config.payload_size, rnti=config.rnti, list_size=config.list_size)
-    wrong = res.bits != a
-    block_errors = wrong.any(axis=-1) | ~np.asarray(res.crc_ok, dtype=bool)
-    return BatchCounts(
-        blocks=n, block_errors=int(block_errors.sum()), bits=a.size, bit_errors=int(wrong.sum())
-    )
+    return _block_counts(res.bits, res.crc_ok, a)
 
 
 @dataclass(frozen=True)
@@ -731,20 +739,13 @@ def simulate_uci_awgn_batch(
     BatchCounts(blocks=4, block_errors=0, bits=128, bit_errors=0)
     """
     from opennr.coding.uci import uci_decode, uci_encode
-    from opennr.modulation import demodulate_soft, modulate
 
     n = check_int(batch_size, "batch_size", low=1)
     a = rng.integers(0, 2, size=(n, config.payload_size), dtype=np.uint8)
     coded = uci_encode(a, config.e)
-    no = snr_db_to_no(snr_db)
-    y = awgn_complex(modulate(coded, "QPSK"), no, rng=rng)
-    llr = demodulate_soft(y, "QPSK", no, method=config.demapping)
+    llr = _awgn_llr(coded, "QPSK", snr_db, config.demapping, rng)
     res = uci_decode(llr, config.payload_size, list_size=config.list_size)
-    wrong = np.asarray(res.bits, dtype=np.uint8) != a
-    block_errors = wrong.any(axis=-1) | ~np.asarray(res.crc_ok, dtype=bool)
-    return BatchCounts(
-        blocks=n, block_errors=int(block_errors.sum()), bits=a.size, bit_errors=int(wrong.sum())
-    )
+    return _block_counts(res.bits, res.crc_ok, a)
 
 
 # --------------------------------------------------------------------------------------------
@@ -900,9 +901,7 @@ class SharedChannelLinkConfig:
         check_int(self.num_rx_antennas, "num_rx_antennas", low=1, high=8, clause="receiver")
         check_choice(self.correlation, "correlation", CORRELATIONS, clause="TS 38.101-4 Annex B.2.3")
         check_choice(self.demapping, "demapping", DEMAPPING_METHODS, clause="TS 38.211 §5.1")
-        check_choice(self.algorithm, "algorithm", ALGORITHMS, clause="LDPC decoder")
-        check_int(self.max_iterations, "max_iterations", low=1, high=1000, clause="LDPC decoder")
-        _check_bool(self.early_termination, "early_termination")
+        _check_ldpc_decoder(self)
         check_int(self.n_cell_id, "n_cell_id", low=0, high=1007, clause="TS 38.211 §7.4.2.1")
         check_int(self.rnti, "rnti", low=0, high=65535, clause="TS 38.211 §7.3.1.1")
         check_int(self.harq_max_transmissions, "harq_max_transmissions", low=1,
@@ -1263,15 +1262,7 @@ class Preset:
         >>> get_preset("pdsch-awgn").throughput_metrics(h)["throughput_percent"]
         80.0
         """
-        duration = self.slot_duration
-        if duration is None or not point.blocks:
-            return {}
-        tbs = point.bits / point.blocks
-        return {
-            "throughput_bps": point.throughput / duration,
-            "throughput_max_bps": tbs / duration,
-            "throughput_percent": point.throughput_percent,
-        }
+        return _slot_throughput(point, self.slot_duration)
 
     def describe_config(self) -> dict:
         """The config's fields as a JSON-ready dict (for reports and ``opennr presets NAME``).
@@ -1297,6 +1288,15 @@ _PDSCH_TDLC = SharedChannelLinkConfig(
     direction="downlink", channel="tdl-c", delay_spread_ns=300.0, max_doppler_hz=100.0,
     num_rx_antennas=2
 )
+
+
+def _shared_channel_preset(name: str, description: str, config: SharedChannelLinkConfig,
+                           **kwargs) -> Preset:
+    """A PDSCH/PUSCH slot preset: Es/N0 grid following the config, 50 blocks per batch."""
+    kwargs.setdefault("batch_size", 50)
+    return Preset(name=name, description=description, config=config,
+                  simulate=simulate_shared_channel_batch, snr_db=shared_channel_snr_grid(config),
+                  snr_label=ES_N0_LABEL, snr_grid=shared_channel_snr_grid, **kwargs)
 
 
 def _build_registry() -> Mapping[str, Preset]:
@@ -1361,73 +1361,50 @@ def _build_registry() -> Mapping[str, Preset]:
             snr_label=ES_N0_LABEL,
             batch_size=200,
         ),
-        Preset(
-            name="pdsch-awgn",
-            description=(
+        _shared_channel_preset(
+            "pdsch-awgn",
+            (
                 "PDSCH slot (TS 38.211 §7.3.1): 24 PRB, 30 kHz, MCS 10 (16QAM R 340/1024, TBS 4608), "
                 "DM-RS type 1 + 1 additional, 1 layer, AWGN, LS channel + noise estimate, LMMSE"
             ),
-            config=SharedChannelLinkConfig(direction="downlink"),
-            simulate=simulate_shared_channel_batch,
-            snr_db=shared_channel_snr_grid(SharedChannelLinkConfig(direction="downlink")),
-            snr_label=ES_N0_LABEL,
-            batch_size=50,
-            snr_grid=shared_channel_snr_grid,
+            SharedChannelLinkConfig(direction="downlink"),
         ),
-        Preset(
-            name="pusch-awgn",
-            description=(
+        _shared_channel_preset(
+            "pusch-awgn",
+            (
                 "PUSCH slot (TS 38.211 §6.3.1), CP-OFDM: 24 PRB, 30 kHz, MCS 10 (16QAM, TBS 4608), "
                 "DM-RS type 1 + 1 additional, 1 layer, AWGN, LS channel + noise estimate, LMMSE"
             ),
-            config=SharedChannelLinkConfig(direction="uplink"),
-            simulate=simulate_shared_channel_batch,
-            snr_db=shared_channel_snr_grid(SharedChannelLinkConfig(direction="uplink")),
-            snr_label=ES_N0_LABEL,
-            batch_size=50,
-            snr_grid=shared_channel_snr_grid,
+            SharedChannelLinkConfig(direction="uplink"),
         ),
-        Preset(
-            name="pusch-tp-awgn",
-            description=(
+        _shared_channel_preset(
+            "pusch-tp-awgn",
+            (
                 "PUSCH slot with transform precoding (DFT-s-OFDM, TS 38.211 §6.3.1.4): 24 PRB, "
                 "30 kHz, MCS 10 of tp-qam64 (16QAM), 1 layer, AWGN, LS estimate, LMMSE"
             ),
-            config=_PUSCH_TP,
-            simulate=simulate_shared_channel_batch,
-            snr_db=shared_channel_snr_grid(_PUSCH_TP),
-            snr_label=ES_N0_LABEL,
-            batch_size=50,
-            snr_grid=shared_channel_snr_grid,
+            _PUSCH_TP,
         ),
-        Preset(
-            name="pdsch-tdlc",
-            description=(
+        _shared_channel_preset(
+            "pdsch-tdlc",
+            (
                 "PDSCH slot as pdsch-awgn over TDL-C (TR 38.901 Table 7.7.2-3), 300 ns delay "
                 "spread, 100 Hz Doppler, 1x2 antennas, LS channel + noise estimate, LMMSE"
             ),
-            config=_PDSCH_TDLC,
-            simulate=simulate_shared_channel_batch,
-            snr_db=shared_channel_snr_grid(_PDSCH_TDLC),
-            snr_label=ES_N0_LABEL,
+            _PDSCH_TDLC,
             batch_size=20,
-            snr_grid=shared_channel_snr_grid,
             target_errors=50,
             max_blocks=400,
         ),
-        Preset(
-            name="pusch-tdlb100",
-            description=(
+        _shared_channel_preset(
+            "pusch-tdlb100",
+            (
                 "Conformance-like PUSCH (in the spirit of TS 38.104 §8.2.1, not its FRC "
                 "allocation): QPSK R 193/1024 (MCS 2), 24 PRB, 30 kHz, TDLB100-400, 1x2 low "
                 "correlation, practical estimation; read the SNR at 70 % throughput"
             ),
-            config=_PUSCH_TDLB,
-            simulate=simulate_shared_channel_batch,
-            snr_db=shared_channel_snr_grid(_PUSCH_TDLB),
-            snr_label=ES_N0_LABEL,
+            _PUSCH_TDLB,
             batch_size=20,
-            snr_grid=shared_channel_snr_grid,
             target_errors=50,
             max_blocks=400,
         ),

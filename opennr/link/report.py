@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opennr.link.engine import PointResult
+from opennr.link.engine import HARQ_CSV_COLUMNS, PointResult, _slot_throughput
+from opennr.link.plotting import _instances
 
 __all__ = [
     "CSV_COLUMNS",
@@ -63,8 +64,7 @@ CSV_COLUMNS = (
     "elapsed",
     "stop_reason",
 )
-#: Columns appended to the CSV export when a point carries HARQ statistics.
-HARQ_CSV_COLUMNS = ("transmissions", "first_tx_errors", "first_tx_bler", "mean_transmissions")
+# HARQ_CSV_COLUMNS, the columns appended when a point carries HARQ statistics: the engine's.
 
 
 def _json_value(value):
@@ -99,11 +99,7 @@ def point_rows(points: Sequence[PointResult], *, slot_duration: float | None = N
             raise TypeError(f"points must hold PointResult objects, got {type(p).__name__}")
         row = p.to_dict()  # the engine's keys (bler, bler_ci, ber, throughput, ...)
         row["bler_ci"] = list(p.bler_ci)
-        if slot_duration is not None and p.blocks:
-            tbs = p.bits / p.blocks
-            row["throughput_bps"] = p.throughput / slot_duration
-            row["throughput_max_bps"] = tbs / slot_duration
-            row["throughput_percent"] = p.throughput_percent
+        row.update(_slot_throughput(p, slot_duration))
         rows.append({k: _json_value(v) for k, v in row.items()})
     return rows
 
@@ -235,13 +231,7 @@ def load_entries(store: str | Path, campaigns: Sequence[str] = ()) -> list[Repor
 
 
 def _entries(entries) -> list[ReportEntry]:
-    if isinstance(entries, ReportEntry):
-        return [entries]
-    out = list(entries)
-    for e in out:
-        if not isinstance(e, ReportEntry):
-            raise TypeError(f"entries must hold ReportEntry objects, got {type(e).__name__}")
-    return out
+    return _instances(entries, ReportEntry, "entries")
 
 
 def snr_at_throughput(points: Sequence[PointResult], percent: float = 70.0) -> float | None:
