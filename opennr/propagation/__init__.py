@@ -17,7 +17,8 @@ Catalogue:
     orientation): :class:`CdlChannel`, :func:`cdl_profile`, :class:`PanelArray`.
 ``apply``
     Shared by both: :func:`apply_time_channel` (fractional-delay filtering of a waveform with
-    time-varying gains, Numba), :func:`ofdm_channel_response` (exact per-RE, per-symbol frequency
+    time-varying gains, Numba; causal with delay :func:`channel_filter_delay` for slot-by-slot
+    stepping, or zero-delay for one-shot use), :func:`ofdm_channel_response` (exact per-RE, per-symbol frequency
     response), :func:`symbol_times`.
 ``plotting``
     :func:`plot_power_delay_profile`, :func:`plot_doppler_spectrum` for any channel object.
@@ -29,7 +30,13 @@ AWGN and the SNR definitions are in :mod:`opennr.link.awgn`.
 """
 
 from opennr.propagation.antenna import PanelArray, element_gain_db
-from opennr.propagation.apply import apply_time_channel, ofdm_channel_response, symbol_times
+from opennr.propagation.apply import (
+    apply_time_channel,
+    channel_filter_delay,
+    channel_filter_span,
+    ofdm_channel_response,
+    symbol_times,
+)
 from opennr.propagation.cdl import CdlChannel, cdl_clusters, generate_cdl_rays
 from opennr.propagation.cdl_tables import CDL_PROFILES, CdlProfile, cdl_profile
 from opennr.propagation.correlation import (
@@ -48,28 +55,30 @@ from opennr.propagation.tdl_tables import (
 )
 
 __all__ = [
-    "TdlChannel",
-    "TdlProfile",
-    "tdl_profile",
-    "TDL_MODELS",
+    "CDL_PROFILES",
     "CONFORMANCE_PROFILES",
-    "rms_delay_spread",
-    "doppler_from_speed",
-    "SPEED_OF_LIGHT",
     "CORRELATION_LEVELS",
-    "correlation_matrices",
-    "spatial_correlation",
+    "SPEED_OF_LIGHT",
+    "TDL_MODELS",
     "CdlChannel",
     "CdlProfile",
-    "cdl_profile",
-    "CDL_PROFILES",
-    "cdl_clusters",
-    "generate_cdl_rays",
     "PanelArray",
-    "element_gain_db",
+    "TdlChannel",
+    "TdlProfile",
     "apply_time_channel",
+    "cdl_clusters",
+    "cdl_profile",
+    "channel_filter_delay",
+    "channel_filter_span",
+    "correlation_matrices",
+    "doppler_from_speed",
+    "element_gain_db",
+    "generate_cdl_rays",
     "ofdm_channel_response",
-    "symbol_times",
-    "plot_power_delay_profile",
     "plot_doppler_spectrum",
+    "plot_power_delay_profile",
+    "rms_delay_spread",
+    "spatial_correlation",
+    "symbol_times",
+    "tdl_profile",
 ]
