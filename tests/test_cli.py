@@ -23,6 +23,13 @@ def _in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
+def _usage_error(argv, **kwargs) -> str:
+    """Run a command that must stop with a usage error (exit code 2); its output, spaces folded."""
+    result = runner.invoke(app, argv, **kwargs)
+    assert result.exit_code == 2
+    return " ".join(result.output.split())
+
+
 def _json(args):
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -195,9 +202,7 @@ def test_ldpc_preset_runs_with_algorithm_and_iterations():
     "snr", ["1:x:3", "3,2", "0:0:1", "0:-1:2", "2:1:0", "", "a,b", "1,,2", "nan", "0:1e-9:100"]
 )
 def test_bad_snr_exit_2(snr):
-    result = runner.invoke(app, [*FAST, "--snr", snr])
-    assert result.exit_code == 2
-    assert "--snr" in result.output
+    assert "--snr" in _usage_error([*FAST, "--snr", snr])
 
 
 @pytest.mark.parametrize(
@@ -216,9 +221,7 @@ def test_bad_snr_exit_2(snr):
     ],
 )
 def test_bad_options_exit_2(args, hint):
-    result = runner.invoke(app, ["simulate", "--no-plot", *args])
-    assert result.exit_code == 2
-    assert hint in result.output
+    assert hint in _usage_error(["simulate", "--no-plot", *args])
 
 
 # ---------------------------------------------------------------- Ctrl-C
@@ -355,9 +358,7 @@ def test_missing_config_file(tmp_path):
     ],
 )
 def test_bad_overrides_exit_2(args, hint):
-    result = runner.invoke(app, [*FAST, *args])
-    assert result.exit_code == 2
-    assert hint in " ".join(result.output.split())
+    assert hint in _usage_error([*FAST, *args])
 
 
 def test_json_schema_of_a_slot_preset():
@@ -588,7 +589,6 @@ def test_harq_table_and_csv(tmp_path):
     (["--preset", "pdsch-awgn", "--harq", "0"], "greater than or equal to 1"),
 ])
 def test_harq_option_rejects(args, match):
-    result = runner.invoke(app, ["simulate", *args, "--snr", "3", "--no-plot", "--no-store"],
+    message = _usage_error(["simulate", *args, "--snr", "3", "--no-plot", "--no-store"],
                            terminal_width=200)
-    assert result.exit_code == 2
-    assert "--harq" in result.output and match in " ".join(result.output.split())
+    assert "--harq" in message and match in message

@@ -29,6 +29,12 @@ _STORES_HELP = "Results stores (SQLite; default: opennr-results.sqlite)."
 _CAMPAIGN_HELP = (
     "Campaign name or configuration-hash prefix (repeatable); default: every campaign."
 )
+# the arguments shared by `opennr report` and `opennr plot`
+_Stores = Annotated[
+    list[Path] | None,
+    typer.Argument(metavar="STORE.sqlite", help=_STORES_HELP, show_default=False),
+]
+_Campaigns = Annotated[list[str] | None, typer.Option("--campaign", "-c", help=_CAMPAIGN_HELP)]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -103,13 +109,8 @@ def _list(stores: list[Path] | None) -> None:
 
 @app.command("report")
 def report_command(
-    stores: Annotated[
-        list[Path] | None,
-        typer.Argument(metavar="STORE.sqlite", help=_STORES_HELP, show_default=False),
-    ] = None,
-    campaign: Annotated[
-        list[str] | None, typer.Option("--campaign", "-c", help=_CAMPAIGN_HELP)
-    ] = None,
+    stores: _Stores = None,
+    campaign: _Campaigns = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="HTML report file.")
     ] = Path("opennr-report.html"),
@@ -168,13 +169,8 @@ def _plot(entries, path: Path, title: str) -> Path:
 
 @app.command("plot")
 def plot_command(
-    stores: Annotated[
-        list[Path] | None,
-        typer.Argument(metavar="STORE.sqlite", help=_STORES_HELP, show_default=False),
-    ] = None,
-    campaign: Annotated[
-        list[str] | None, typer.Option("--campaign", "-c", help=_CAMPAIGN_HELP)
-    ] = None,
+    stores: _Stores = None,
+    campaign: _Campaigns = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="PNG file.")
     ] = Path("opennr-campaigns.png"),

@@ -253,8 +253,7 @@ def simulate_ldpc_awgn_batch(
         sch_encode,
     )
 
-    n = check_int(batch_size, "batch_size", low=1)
-    tb = rng.integers(0, 2, size=(n, config.tbs), dtype=np.uint8)
+    tb = _random_blocks(batch_size, config.tbs, rng)
     codeword = sch_encode(
         tb,
         target_code_rate=config.target_code_rate,
@@ -280,6 +279,12 @@ def simulate_ldpc_awgn_batch(
 def _tb_counts(res, tb: np.ndarray) -> BatchCounts:
     """A TB is in error when any decoded bit differs from the sent one or its CRC fails."""
     return _block_counts(res.tb, res.tb_crc_ok, tb)
+
+
+def _random_blocks(batch_size: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``batch_size`` blocks of ``k`` random bits ``[batch_size, k]`` (uint8)."""
+    n = check_int(batch_size, "batch_size", low=1)
+    return rng.integers(0, 2, size=(n, k), dtype=np.uint8)
 
 
 def _block_counts(decoded, crc_ok, sent: np.ndarray) -> BatchCounts:
@@ -462,9 +467,8 @@ def simulate_ldpc_qam_awgn_batch(
         sch_encode,
     )
 
-    n = check_int(batch_size, "batch_size", low=1)
     tbs, qm, rate = config.tbs, config.modulation_order, config.target_code_rate
-    tb = rng.integers(0, 2, size=(n, tbs), dtype=np.uint8)
+    tb = _random_blocks(batch_size, tbs, rng)
     codeword = sch_encode(
         tb, target_code_rate=rate, modulation_order=qm, g=config.g, rv=config.rv
     )
@@ -537,13 +541,12 @@ def simulate_uncoded_bpsk_batch(
     >>> c.blocks, c.bits, c.bit_errors
     (5, 50, 0)
     """
-    n = check_int(batch_size, "batch_size", low=1)
-    bits = rng.integers(0, 2, size=(n, config.block_length), dtype=np.uint8)
+    bits = _random_blocks(batch_size, config.block_length, rng)
     no = ebno_db_to_no(snr_db, code_rate=1.0, modulation_order=1)
     llr = bpsk_awgn_llr(bits, no, rng=rng)
     wrong = (llr < 0).astype(np.uint8) != bits
     return BatchCounts(
-        blocks=n,
+        blocks=bits.shape[0],
         block_errors=int(wrong.any(axis=-1).sum()),
         bits=bits.size,
         bit_errors=int(wrong.sum()),
@@ -649,8 +652,7 @@ def simulate_dci_awgn_batch(
     """
     from opennr.coding.dci import dci_decode, dci_encode
 
-    n = check_int(batch_size, "batch_size", low=1)
-    a = rng.integers(0, 2, size=(n, config.payload_size), dtype=np.uint8)
+    a = _random_blocks(batch_size, config.payload_size, rng)
     coded = dci_encode(a, config.e, rnti=config.rnti)
     llr = _awgn_llr(coded, "QPSK", snr_db, config.demapping, rng)
     res = dci_decode(llr, config.payload_size, rnti=config.rnti, list_size=config.list_size)
@@ -740,8 +742,7 @@ def simulate_uci_awgn_batch(
     """
     from opennr.coding.uci import uci_decode, uci_encode
 
-    n = check_int(batch_size, "batch_size", low=1)
-    a = rng.integers(0, 2, size=(n, config.payload_size), dtype=np.uint8)
+    a = _random_blocks(batch_size, config.payload_size, rng)
     coded = uci_encode(a, config.e)
     llr = _awgn_llr(coded, "QPSK", snr_db, config.demapping, rng)
     res = uci_decode(llr, config.payload_size, list_size=config.list_size)
@@ -1054,8 +1055,7 @@ def simulate_shared_channel_batch(
     """
     from opennr.receiver.harq import harq_start
 
-    n = check_int(batch_size, "batch_size", low=1)
-    tb = rng.integers(0, 2, size=(n, config.tbs), dtype=np.uint8)
+    tb = _random_blocks(batch_size, config.tbs, rng)
     no = snr_db_to_no(snr_db)
     if config.harq_max_transmissions == 1:
         res, _ = _shared_channel_slot(config, tb, harq_start(), no, rng)

@@ -14,6 +14,7 @@ from opennr.link.engine import (
     PointResult,
     SweepResult,
     SweepSettings,
+    clopper_pearson_interval,
     point_rng,
     run_point,
     run_sweep,
@@ -23,26 +24,20 @@ from opennr.link.engine import (
 # ---------------------------------------------------------------- Wilson interval
 
 
-@pytest.mark.parametrize(
-    ("k", "n"),
-    [
-        (0, 1),
-        (1, 1),
-        (0, 100),
-        (1, 100),
-        (10, 100),
-        (50, 100),
-        (99, 100),
-        (100, 100),
-        (3, 2000),
-        (100, 250),
-        (7, 13),
-    ],
-)
+BINOMIAL_COUNTS = [(0, 1), (1, 1), (0, 100), (1, 100), (10, 100), (50, 100), (99, 100),
+                   (100, 100), (3, 2000), (100, 250), (7, 13)]
+
+
+@pytest.mark.parametrize(("k", "n"), BINOMIAL_COUNTS)
 @pytest.mark.parametrize("confidence", [0.95, 0.9, 0.99])
-def test_wilson_matches_scipy(k, n, confidence):
-    ref = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
-    low, high = wilson_interval(k, n, confidence)
+@pytest.mark.parametrize(
+    ("interval", "method"),
+    [(wilson_interval, "wilson"), (clopper_pearson_interval, "exact")],
+    ids=["wilson", "clopper-pearson"],
+)
+def test_interval_matches_scipy(interval, method, k, n, confidence):
+    ref = binomtest(k, n).proportion_ci(confidence_level=confidence, method=method)
+    low, high = interval(k, n, confidence)
     assert low == pytest.approx(ref.low, abs=1e-12)
     assert high == pytest.approx(ref.high, abs=1e-12)
     assert 0.0 <= low <= k / n <= high <= 1.0

@@ -103,68 +103,49 @@ def test_throughput_metrics_of_slot_presets():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "exc", "match"),
+    ("config", "kwargs", "exc", "match"),
     [
-        ({"direction": "sidelink"}, ValueError, "direction"),
-        ({"mcs": 29}, ValueError, "reserved"),
-        ({"mcs": 1.5}, TypeError, "mcs"),
-        ({"mcs_table": "qam2"}, ValueError, "mcs_table"),
-        ({"n_prb": 0}, ValueError, "n_prb"),
-        ({"subcarrier_spacing": 45}, ValueError, "subcarrier_spacing"),
-        ({"transform_precoding": True}, ValueError, "transform_precoding"),
-        ({"direction": "uplink", "mcs_table": "tp-qam64"}, ValueError, "mcs_table"),
-        ({"estimation": "genie"}, ValueError, "estimation"),
-        ({"channel": "rayleigh"}, ValueError, "channel"),
-        ({"delay_spread_ns": -1.0}, ValueError, "delay_spread_ns"),
-        ({"max_doppler_hz": "5"}, TypeError, "max_doppler_hz"),
-        ({"num_rx_antennas": 0}, ValueError, "num_rx_antennas"),
-        ({"correlation": "huge"}, ValueError, "correlation"),
-        ({"channel": "TDL-C"}, ValueError, "channel"),
-        ({"early_termination": 1}, TypeError, "early_termination"),
-        ({"rnti": 70000}, ValueError, "rnti"),
+        (SharedChannelLinkConfig, {"direction": "sidelink"}, ValueError, "direction"),
+        (SharedChannelLinkConfig, {"mcs": 29}, ValueError, "reserved"),
+        (SharedChannelLinkConfig, {"mcs": 1.5}, TypeError, "mcs"),
+        (SharedChannelLinkConfig, {"mcs_table": "qam2"}, ValueError, "mcs_table"),
+        (SharedChannelLinkConfig, {"n_prb": 0}, ValueError, "n_prb"),
+        (SharedChannelLinkConfig, {"subcarrier_spacing": 45}, ValueError, "subcarrier_spacing"),
+        (SharedChannelLinkConfig, {"transform_precoding": True}, ValueError, "transform_precoding"),
+        (SharedChannelLinkConfig, {"direction": "uplink", "mcs_table": "tp-qam64"}, ValueError,
+         "mcs_table"),
+        (SharedChannelLinkConfig, {"estimation": "genie"}, ValueError, "estimation"),
+        (SharedChannelLinkConfig, {"channel": "rayleigh"}, ValueError, "channel"),
+        (SharedChannelLinkConfig, {"delay_spread_ns": -1.0}, ValueError, "delay_spread_ns"),
+        (SharedChannelLinkConfig, {"max_doppler_hz": "5"}, TypeError, "max_doppler_hz"),
+        (SharedChannelLinkConfig, {"num_rx_antennas": 0}, ValueError, "num_rx_antennas"),
+        (SharedChannelLinkConfig, {"correlation": "huge"}, ValueError, "correlation"),
+        (SharedChannelLinkConfig, {"channel": "TDL-C"}, ValueError, "channel"),
+        (SharedChannelLinkConfig, {"early_termination": 1}, TypeError, "early_termination"),
+        (SharedChannelLinkConfig, {"rnti": 70000}, ValueError, "rnti"),
+        (DciAwgnConfig, {"payload_size": 11}, ValueError, "payload_size"),
+        (DciAwgnConfig, {"aggregation_level": 3}, ValueError, "aggregation_level"),
+        (DciAwgnConfig, {"aggregation_level": 1, "payload_size": 90}, ValueError, "K = A \\+ 24"),
+        (DciAwgnConfig, {"list_size": 3}, ValueError, "list_size"),
+        (DciAwgnConfig, {"rnti": -1}, ValueError, "rnti"),
+        (DciAwgnConfig, {"demapping": "app"}, ValueError, "demapping"),
+        (UciAwgnConfig, {"payload_size": 0}, ValueError, "payload_size"),
+        (UciAwgnConfig, {"payload_size": 2000}, ValueError, "payload_size"),
+        (UciAwgnConfig, {"e": 191}, ValueError, "even"),
+        (UciAwgnConfig, {"e": 20}, ValueError, "E"),
+        (UciAwgnConfig, {"e": 19.0}, TypeError, "e"),
+        (UciAwgnConfig, {"list_size": 6}, ValueError, "list_size"),
     ],
 )
-def test_shared_channel_config_rejects(kwargs, exc, match):
+def test_config_rejects(config, kwargs, exc, match):
     with pytest.raises(exc, match=match):
-        SharedChannelLinkConfig(**kwargs)
+        config(**kwargs)
 
 
 def test_transform_precoding_needs_2_3_5_prbs():
     with pytest.raises(ValueError):
         SharedChannelLinkConfig(direction="uplink", transform_precoding=True,
                                 mcs_table="tp-qam64", n_prb=7)
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "exc", "match"),
-    [
-        ({"payload_size": 11}, ValueError, "payload_size"),
-        ({"aggregation_level": 3}, ValueError, "aggregation_level"),
-        ({"aggregation_level": 1, "payload_size": 90}, ValueError, "K = A \\+ 24"),
-        ({"list_size": 3}, ValueError, "list_size"),
-        ({"rnti": -1}, ValueError, "rnti"),
-        ({"demapping": "app"}, ValueError, "demapping"),
-    ],
-)
-def test_dci_config_rejects(kwargs, exc, match):
-    with pytest.raises(exc, match=match):
-        DciAwgnConfig(**kwargs)
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "exc", "match"),
-    [
-        ({"payload_size": 0}, ValueError, "payload_size"),
-        ({"payload_size": 2000}, ValueError, "payload_size"),
-        ({"e": 191}, ValueError, "even"),
-        ({"e": 20}, ValueError, "E"),
-        ({"e": 19.0}, TypeError, "e"),
-        ({"list_size": 6}, ValueError, "list_size"),
-    ],
-)
-def test_uci_config_rejects(kwargs, exc, match):
-    with pytest.raises(exc, match=match):
-        UciAwgnConfig(**kwargs)
 
 
 def test_uci_small_block_payloads_decode():
