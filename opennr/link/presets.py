@@ -315,8 +315,27 @@ def _awgn_llr(coded: np.ndarray, modulation: str, snr_db: float, demapping: str,
 
 
 
+class _McsDerived:
+    """The MCS-derived values of a config with an ``_entry`` (its MCS table row)."""
+
+    @property
+    def modulation_order(self) -> int:
+        """``Q_m`` of the MCS."""
+        return self._entry.modulation_order
+
+    @property
+    def target_code_rate(self) -> float:
+        """Target code rate ``R`` of the MCS."""
+        return self._entry.target_code_rate
+
+    @property
+    def shannon_limit_db(self) -> float:
+        """``10 log10(2^(Q_m R) - 1)``: the least Es/N0 of ``Q_m R`` bits per RE over AWGN."""
+        return 10.0 * np.log10(2.0 ** (self.modulation_order * self.target_code_rate) - 1.0)
+
+
 @dataclass(frozen=True)
-class LdpcQamAwgnConfig:
+class LdpcQamAwgnConfig(_McsDerived):
     """TS 38.212 §7.2, TS 38.211 §5.1, TS 38.214 §5.1.3: DL-SCH with an MCS, QAM, complex AWGN.
 
     One transport block per block: TBS from the MCS and the allocation (TS 38.214 §5.1.3.2, no
@@ -389,19 +408,9 @@ class LdpcQamAwgnConfig:
         return mcs_entry(self.mcs, self.mcs_table)
 
     @property
-    def modulation_order(self) -> int:
-        """``Q_m`` of the MCS."""
-        return self._entry.modulation_order
-
-    @property
     def modulation(self) -> str:
         """The TS 38.211 §5.1 modulation scheme of ``Q_m`` ('QPSK' ... '1024QAM')."""
         return _MODULATION_OF_QM[self.modulation_order]
-
-    @property
-    def target_code_rate(self) -> float:
-        """Target code rate ``R`` of the MCS."""
-        return self._entry.target_code_rate
 
     @property
     def n_re(self) -> int:
@@ -426,11 +435,6 @@ class LdpcQamAwgnConfig:
     def code_rate(self) -> float:
         """Information rate ``tbs / g`` (TB bits per coded bit)."""
         return self.tbs / self.g
-
-    @property
-    def shannon_limit_db(self) -> float:
-        """``10 log10(2^(Q_m R) - 1)``: the least Es/N0 of ``Q_m R`` bits per RE over AWGN."""
-        return 10.0 * np.log10(2.0 ** (self.modulation_order * self.target_code_rate) - 1.0)
 
 
 def simulate_ldpc_qam_awgn_batch(
@@ -777,7 +781,7 @@ def _check_number(value, name: str, low: float, high: float, clause: str) -> flo
 
 
 @dataclass(frozen=True)
-class SharedChannelLinkConfig:
+class SharedChannelLinkConfig(_McsDerived):
     """TS 38.211 §6.3.1 / §7.3.1, TS 38.214 §5.1.3 / §6.1.4: one PDSCH or PUSCH slot per block.
 
     One slot of ``n_prb`` PRBs x 14 symbols (mapping type A, single-symbol DM-RS type 1 at
@@ -916,19 +920,9 @@ class SharedChannelLinkConfig:
         return mcs_entry(self.mcs, self.mcs_table)
 
     @property
-    def modulation_order(self) -> int:
-        """``Q_m`` of the MCS."""
-        return self._entry.modulation_order
-
-    @property
     def modulation(self) -> str:
         """The TS 38.211 §5.1 modulation scheme of the MCS ('pi/2-BPSK' ... '1024QAM')."""
         return "pi/2-BPSK" if self.modulation_order == 1 else _MODULATION_OF_QM[self.modulation_order]
-
-    @property
-    def target_code_rate(self) -> float:
-        """Target code rate ``R`` of the MCS."""
-        return self._entry.target_code_rate
 
     @functools.cached_property
     def carrier(self):
@@ -970,11 +964,6 @@ class SharedChannelLinkConfig:
     def slot_duration(self) -> float:
         """Seconds per slot (one transport block per slot): ``1 ms x 15 / Delta f``."""
         return 1e-3 * 15.0 / self.subcarrier_spacing
-
-    @property
-    def shannon_limit_db(self) -> float:
-        """``10 log10(2^(Q_m R) - 1)``: the least Es/N0 of ``Q_m R`` bits per RE over AWGN."""
-        return 10.0 * np.log10(2.0 ** (self.modulation_order * self.target_code_rate) - 1.0)
 
     def __getstate__(self):  # drop the cached derived objects: rebuilt on first use
         return {f.name: getattr(self, f.name) for f in fields(self)}
