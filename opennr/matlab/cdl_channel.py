@@ -31,10 +31,9 @@ Differences from MATLAB that a user may meet:
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 
+from opennr.matlab._channel_args import bool_arg, real_arg
 from opennr.matlab._struct import MatlabStruct
 from opennr.matlab.coding import _choice_arg, _int_arg
 from opennr.propagation.antenna import PanelArray
@@ -57,22 +56,7 @@ _ARRAY_FIELDS = ("Size", "ElementSpacing", "PolarizationAngles", "Element", "Pol
 
 
 def _real_arg(value, name: str, *, low: float | None = None, strict: bool = False) -> float:
-    if isinstance(value, np.ndarray) and value.size == 1:
-        value = value.reshape(()).item()
-    if isinstance(value, bool) or not isinstance(value, Real | np.number):
-        raise TypeError(f"{name} must be a real scalar, got {type(value).__name__} {value!r}")
-    v = float(value)
-    if not np.isfinite(v) or (low is not None and (v <= low if strict else v < low)):
-        op = ">" if strict else ">="
-        raise ValueError(f"{name} must be finite and {op} {low}, got {value!r} ({_CLAUSE})")
-    return v
-
-
-def _bool_arg(value, name: str) -> bool:
-    if isinstance(value, bool | np.bool_) or (isinstance(value, int | np.integer)
-                                              and int(value) in (0, 1)):
-        return bool(value)
-    raise TypeError(f"{name} must be a logical scalar (true/false), got {value!r}")
+    return real_arg(value, name, clause=_CLAUSE, low=low, strict=strict)
 
 
 def _vector_arg(value, name: str, n: int) -> np.ndarray:
@@ -244,13 +228,13 @@ class nrCDLChannel:
         fc = _real_arg(self.CarrierFrequency, "CarrierFrequency", low=0.0, strict=True)
         fd = _real_arg(self.MaximumDopplerShift, "MaximumDopplerShift", low=0.0)
         k = None
-        if _bool_arg(self.KFactorScaling, "KFactorScaling"):
+        if bool_arg(self.KFactorScaling, "KFactorScaling"):
             if profile not in ("CDL-D", "CDL-E"):
                 raise ValueError(f"KFactorScaling needs a LOS profile ('CDL-D' or 'CDL-E'), got "
                                  f"{profile!r} (TR 38.901 §7.7.6)")
             k = _real_arg(self.KFactor, "KFactor")
         spreads = means = None
-        if _bool_arg(self.AngleScaling, "AngleScaling"):
+        if bool_arg(self.AngleScaling, "AngleScaling"):
             spreads = _vector_arg(self.AngleSpreads, "AngleSpreads", 4)
             means = _vector_arg(self.MeanAngles, "MeanAngles", 4)
         _real_arg(self.XPR, "XPR")
@@ -260,10 +244,10 @@ class nrCDLChannel:
                     "ReceiveAntennaArray")
         self._sample_rate = _real_arg(self.SampleRate, "SampleRate", low=0.0, strict=True)
         self._initial_time = _real_arg(self.InitialTime, "InitialTime", low=0.0)
-        self._normalize_outputs = _bool_arg(self.NormalizeChannelOutputs,
+        self._normalize_outputs = bool_arg(self.NormalizeChannelOutputs,
                                             "NormalizeChannelOutputs")
-        self._filtering = _bool_arg(self.ChannelFiltering, "ChannelFiltering")
-        normalize = _bool_arg(self.NormalizePathGains, "NormalizePathGains")
+        self._filtering = bool_arg(self.ChannelFiltering, "ChannelFiltering")
+        normalize = bool_arg(self.NormalizePathGains, "NormalizePathGains")
         density = self.SampleDensity
         if not (isinstance(density, float) and np.isinf(density)):
             density = _real_arg(density, "SampleDensity", low=0.0, strict=True)

@@ -25,10 +25,9 @@ Differences from MATLAB that a user may meet:
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 
+from opennr.matlab._channel_args import bool_arg, real_arg
 from opennr.matlab._struct import MatlabStruct
 from opennr.matlab.coding import _choice_arg, _int_arg
 from opennr.propagation.apply import channel_filter_span
@@ -52,22 +51,7 @@ _PROPERTIES = (
 
 
 def _real_arg(value, name: str, *, low: float | None = None, strict: bool = False) -> float:
-    if isinstance(value, np.ndarray) and value.size == 1:
-        value = value.reshape(()).item()
-    if isinstance(value, bool) or not isinstance(value, Real | np.number):
-        raise TypeError(f"{name} must be a real scalar, got {type(value).__name__} {value!r}")
-    v = float(value)
-    if not np.isfinite(v) or (low is not None and (v <= low if strict else v < low)):
-        op = ">" if strict else ">="
-        raise ValueError(f"{name} must be finite and {op} {low}, got {value!r} ({_CLAUSE})")
-    return v
-
-
-def _bool_arg(value, name: str) -> bool:
-    if isinstance(value, bool | np.bool_) or (isinstance(value, int | np.integer)
-                                              and int(value) in (0, 1)):
-        return bool(value)
-    raise TypeError(f"{name} must be a logical scalar (true/false), got {value!r}")
+    return real_arg(value, name, clause=_CLAUSE, low=low, strict=strict)
 
 
 class nrTDLChannel:
@@ -179,7 +163,7 @@ class nrTDLChannel:
         scalable = profile in TDL_MODELS
         ds = _real_arg(self.DelaySpread, "DelaySpread", low=0.0, strict=True) if scalable \
             else None
-        k_scaling = _bool_arg(self.KFactorScaling, "KFactorScaling")
+        k_scaling = bool_arg(self.KFactorScaling, "KFactorScaling")
         k = None
         if k_scaling and profile in ("TDL-D", "TDL-E"):
             k = _real_arg(self.KFactor, "KFactor")
@@ -197,10 +181,10 @@ class nrTDLChannel:
             spatial = np.kron(r_tx, r_rx)
         self._sample_rate = _real_arg(self.SampleRate, "SampleRate", low=0.0, strict=True)
         self._initial_time = _real_arg(self.InitialTime, "InitialTime", low=0.0)
-        self._normalize_outputs = _bool_arg(self.NormalizeChannelOutputs,
+        self._normalize_outputs = bool_arg(self.NormalizeChannelOutputs,
                                             "NormalizeChannelOutputs")
-        self._filtering = _bool_arg(self.ChannelFiltering, "ChannelFiltering")
-        normalize = _bool_arg(self.NormalizePathGains, "NormalizePathGains")
+        self._filtering = bool_arg(self.ChannelFiltering, "ChannelFiltering")
+        normalize = bool_arg(self.NormalizePathGains, "NormalizePathGains")
         self._channel = TdlChannel(
             profile, delay_spread=ds,
             max_doppler=_real_arg(self.MaximumDopplerShift, "MaximumDopplerShift", low=0.0),
